@@ -1,0 +1,47 @@
+"""The app factory: every ERP room plus the admin API, on one Starlette app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+
+from simulator.admin import admin
+from simulator.clock import Clock
+from simulator.services import Service
+from simulator.store import Store
+from simulator.tenants import Tenants
+
+
+def default_services() -> list[Service]:
+    # Imported here so each room is loaded only when an app is built.
+    from simulator.intacct import service as intacct
+
+    return [intacct]
+
+
+def create_app(
+    store: Store | None = None,
+    *,
+    services: Sequence[Service] | None = None,
+    clock: Clock | None = None,
+    demo: bool = True,
+) -> Starlette:
+    """Build the simulator. ``store`` defaults to an in-memory database.
+
+    With ``demo`` the demo company is created unless it already exists.
+    """
+    store = store or Store(":memory:")
+    services = list(services) if services is not None else default_services()
+    routes: list[BaseRoute] = [Mount("/_erpsim", app=admin)]
+    for svc in services:
+        routes.extend(svc.routes)
+    app = Starlette(routes=routes)
+    app.state.store = store
+    app.state.services = services
+    app.state.clock = clock or Clock()
+    app.state.tenants = Tenants(store, services)
+    if demo:
+        app.state.tenants.ensure_demo()
+    return app
