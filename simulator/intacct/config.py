@@ -1,0 +1,63 @@
+"""Per-tenant Intacct settings, including every behaviour the reference marks UNVERIFIED."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def default_config(tenant_id: str, name: str) -> dict[str, Any]:
+    return {
+        "company_id": tenant_id.upper(),
+        # Web Services senders: id -> password, and which of them this company authorizes.
+        "senders": {"erpsim": "erpsim"},
+        "authorized_senders": ["erpsim"],
+        "users": {"admin": "admin"},
+        # Observed real durations: 2h10m, 6h, 8h, 12h, 24h; every call slides it.
+        "session_minutes": 130,
+        # UNVERIFIED (reference §7.5): bad user login as HTTP 401 XMLGW_JPP0002 ("http401")
+        # or as an HTTP 200 authentication failure XL03000006 ("auth_failure").
+        "bad_login": "http401",
+        # UNVERIFIED (§7.2): read of a missing RECORDNO -> success count=0 ("empty") or a failure ("error").
+        "read_missing": "empty",
+        # UNVERIFIED (§7.1): with <uniqueid>true</uniqueid>, refuse a function controlid seen before.
+        "enforce_uniqueid": True,
+        # UNVERIFIED (§7.4): accept RETAINAGEPERCENTAGE / TRX_AMOUNTRETAINED on APBILLITEM create.
+        "apbill_line_retainage": True,
+        # UNVERIFIED (§7.8): no documented cap on functions per request; 0 means none.
+        "max_functions_per_request": 0,
+        # UNVERIFIED (§7.3): the message for a reference to a missing record.
+        "invalid_reference_message": "Invalid {label} '{value}' specified.",
+        # UNVERIFIED (§7.3): postings dated before this mm/dd/yyyy date are refused as a closed period.
+        "closed_before": None,
+        # UNVERIFIED: which project statuses block which postings (AP bills, PO documents, GL entries).
+        "project_statuses": {"Not Started": [], "In Progress": [], "On Hold": ["AP", "PO", "GL"],
+                             "Completed": ["AP", "PO", "GL"]},
+        # Change-request status names and the estimate workflow type each posts to.
+        "change_request_statuses": {"Approved": "approved change", "Pending": "pending change"},
+        # UNVERIFIED: the state a retainage release gets when the request names none.
+        "retainage_release_default_state": "Released",
+        # The reference says APPYMT CURRENCY is required though the docs' examples omit it.
+        "appymt_currency_required": False,
+        # UNVERIFIED: the errorno for a repeated function controlid under uniqueid=true.
+        "repeated_function_errorno": "BL01001973",
+        # Entities (locations) a login may name in <locationid>; empty means top level only.
+        "entities": [],
+        # Purchasing transaction definitions (the docparid). A change-order definition names its source.
+        "transaction_definitions": {
+            "Purchase Order": {"prefix": "PO"},
+            "Subcontract": {"prefix": "SC"},
+            "PO Change Order": {"prefix": "POCO", "changes": "Purchase Order"},
+            "Subcontract Change Order": {"prefix": "SCCO", "changes": "Subcontract"},
+        },
+    }
+
+
+def banner(origin: str, config: dict[str, Any]) -> list[str]:
+    sender, password = next(iter(config.get("senders", {}).items()), ("?", "?"))
+    user, user_password = next(iter(config.get("users", {}).items()), ("?", "?"))
+    return [
+        f"endpoint:         {origin}/ia/xml/xmlgw.phtml",
+        f"sender id / pw:   {sender} / {password}",
+        f"company id:       {config.get('company_id')}",
+        f"user id / pw:     {user} / {user_password}",
+    ]
