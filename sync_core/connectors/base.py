@@ -1,0 +1,176 @@
+"""What every ERP connector provides to the sync core.
+
+A connector speaks only its ERP's wire protocol over an ``httpx.Client``, so
+the same class can point at the simulator or at a real ERP. It declares its
+capability matrix (from the seeds), which ERP ids the accounting approver types
+at acceptance, any ERP-specific send rules, and then one method per export and
+per import arrow. The core has already checked the matrix, the field limits and
+the workflow preconditions before any of these methods runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+
+from sync_core import payloads as p
+from sync_core.capabilities import CapabilityMatrix
+from sync_core.delivery import Deliverer, TransientError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AcceptField:
+    """An ERP id the accounting approver enters on the Ready to Export screen."""
+
+    name: str
+    label: str
+    required: bool = True
+    pattern: str | None = None
+    pattern_text: str = ""
+    max_length: int | None = None
+    prefill: str | None = None
+    """Attribute of the item whose value is offered when the approver leaves this blank."""
+
+
+@dataclass
+class ExportContext:
+    """One export's delivery: retries, the ledger's verdict, the stable token, today's date."""
+
+    deliverer: Deliverer
+    may_adopt: bool
+    token: str
+    before_create: Callable[[], None]
+    today: dt.date
+
+    def __post_init__(self) -> None:
+        # Resuming an earlier attempt: parts of the record may already be in the ERP.
+        self.resuming = self.may_adopt
+
+    def ensure(self, what: str, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
+        """The item's own ERP record, found-or-created once (refuses a record made by someone else)."""
+        key, adopted = self.deliverer.ensure(what, find, create, may_adopt=self.may_adopt,
+                                             before_create=self.before_create)
+        self.may_adopt = True
+        self.resuming = self.resuming or adopted
+        return key, adopted
+
+    def ensure_part(self, what: str, find: Callable[[], T | None], create: Callable[[], T]) -> T:
+        """A record that belongs to the item (a task, a line): adopted if an earlier attempt made it."""
+        key, _ = self.deliverer.ensure(what, find, create, may_adopt=True, look_first=self.resuming)
+        return key
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        return self.deliverer.call(what, fn)
+
+
+def transport_error(exc: httpx.TransportError) -> TransientError:
+    """An httpx failure as the retry logic sees it: the request may or may not have landed."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return TransientError(TransientError.SERVER_ERROR, f"could not connect to the ERP: {exc}")
+    return TransientError(TransientError.LOST_RESPONSE, f"the ERP's response was lost: {exc.__class__.__name__}: {exc}")
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class Connector:
+    """Base class: the matrix, the approver's fields, and the export/import arrows."""
+
+    erp: ClassVar[str]
+    title: ClassVar[str]
+    matrix: CapabilityMatrix
+    direct_cost_statuses: ClassVar[frozenset[str]] = frozenset()
+    """ERP statuses of job cost transactions that may become Procore direct costs."""
+
+    def accept_fields(self, object_name: str) -> tuple[AcceptField, ...]:
+        return ()
+
+    def check_export(self, object_name: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """ERP-specific send rules beyond the matrix and limits, as (rule, message)."""
+        return []
+
+    def close(self) -> None:
+        """Sign out and release the HTTP client if this connector owns it."""
+
+    # -- exports -------------------------------------------------------------
+
+    def export_job(self, job: p.JobExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_cost_codes(self, job_id: str, codes: tuple[p.CostCodeSpec, ...], ctx: ExportContext) -> dict[str, str]:
+        """Add project cost codes (and their cost types) to an already synced job; code -> origin id."""
+        raise NotImplementedError
+
+    def export_sub_job(self, sub_job: p.SubJobExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_vendor(self, vendor: p.VendorExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_budget(self, budget: p.BudgetExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_budget_modification(self, mod: p.BudgetModificationExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_commitment(self, commitment: p.CommitmentExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_change_order(self, cco: p.ChangeOrderExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_prime_contract(self, contract: p.PrimeContractExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_pcco(self, pcco: p.PccoExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def export_invoice(self, invoice: p.InvoiceExport, ctx: ExportContext) -> p.Receipt:
+        raise NotImplementedError
+
+    def exists(self, object_name: str, origin_id: str, origin_data: dict[str, Any]) -> bool:
+        """Whether the ERP still has the record (unlink is allowed only when it does not)."""
+        raise NotImplementedError
+
+    # -- imports -------------------------------------------------------------
+
+    def fetch_cost_codes(self) -> list[p.ErpCostCode]:
+        raise NotImplementedError
+
+    def fetch_cost_types(self) -> list[p.ErpCostType]:
+        raise NotImplementedError
+
+    def fetch_jobs(self) -> list[p.ErpJob]:
+        raise NotImplementedError
+
+    def fetch_sub_jobs(self, job_id: str) -> list[p.ErpSubJob]:
+        raise NotImplementedError
+
+    def fetch_vendors(self) -> list[p.ErpVendor]:
+        raise NotImplementedError
+
+    def fetch_budget(self, job_id: str) -> p.ErpBudget | None:
+        raise NotImplementedError
+
+    def fetch_job_costs(self, job_id: str, today: dt.date) -> list[p.ErpJobCost]:
+        raise NotImplementedError
+
+    def fetch_cost_transactions(self, job_id: str) -> list[p.ErpCostTransaction]:
+        raise NotImplementedError
+
+    def fetch_payments(self, invoice_origins: dict[str, dict[str, Any]]) -> list[p.ErpPayment]:
+        """Payments applied to the given synced invoices (origin id -> origin data)."""
+        raise NotImplementedError
