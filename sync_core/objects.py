@@ -958,8 +958,6 @@ class Commitment(Entity):
                  sub_job: SubJob | None = None) -> CommitmentLine:
         """Add a schedule-of-values line. Unit/quantity commitments price lines as qty × unit cost."""
         reason = self.lock_reason({"lines"})
-        if reason is None and self.synced:
-            reason = f"{self.describe()} is synced with ERP; its schedule of values changes through change orders"
         if reason is None and self.data.get("status") in ("Approved", "Complete"):
             reason = f"{self.describe()} is {self.data['status']}; its schedule of values is locked"
         if reason:
@@ -988,7 +986,7 @@ class Commitment(Entity):
     def lock_reason(self, fields: set[str]) -> str | None:
         reason = super().lock_reason(fields)
         if reason is None and self.synced and "lines" in fields:
-            return f"{self.describe()} is synced with ERP; its schedule of values is locked"
+            return f"{self.describe()} is synced with ERP; its schedule of values changes through change orders"
         return reason
 
     def send_problems(self) -> list[str]:
