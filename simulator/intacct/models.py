@@ -211,6 +211,8 @@ def create(ctx: Ctx, obj: ObjectDef, raw: Row, raw_lines: list[Row] | None) -> R
     draft = Draft(obj, data, lines)
     recordno = ctx.records.next_value(kind(obj.name))
     draft.data["RECORDNO"] = str(recordno)
+    # Missing required fields are reported as such, before any rule reads them.
+    require(obj, draft.data)
     if obj.name in PREPARE:
         PREPARE[obj.name](ctx, draft, "create")
     require(obj, draft.data)
@@ -264,6 +266,7 @@ def update(ctx: Ctx, obj: ObjectDef, raw: Row, raw_lines: list[Row] | None) -> R
     data.update(incoming)
     lines = prepare_lines(ctx, obj, raw_lines, "update") if obj.lines and raw_lines is not None else None
     draft = Draft(obj, data, lines, existing=existing, existing_lines=lines_of(ctx, obj, recordno))
+    require(obj, draft.data, action="update")
     if obj.name in PREPARE:
         PREPARE[obj.name](ctx, draft, "update")
     require(obj, draft.data, action="update")

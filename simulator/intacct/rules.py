@@ -142,6 +142,22 @@ def default(data: Row, name: str, value: str) -> None:
 # -- master data ------------------------------------------------------------------
 
 
+def check_parent_chain(ctx: Ctx, obj: ObjectDef, data: Row, id_field: str, action: str) -> None:
+    """A parent may be neither the record itself nor one of its descendants (no cycles)."""
+    own, label = data.get(id_field, ""), obj.label.lower()
+    if data["PARENTID"] == own:
+        raise fail(obj, f"A {label} cannot be its own parent.", action)
+    seen: set[str] = set()
+    current = find(ctx, obj.name, data["PARENTID"])
+    while current is not None and current.get(id_field) not in seen:
+        if current.get(id_field) == own:
+            raise fail(obj, f"{obj.label} '{data['PARENTID']}' cannot be the parent of '{own}': it is one of its "
+                            f"descendants.", action)
+        seen.add(current.get(id_field, ""))
+        above = current.get("PARENTID", "")
+        current = find(ctx, obj.name, above) if above else None
+
+
 def prepare_party(prefix: str) -> Any:
     def prepare(ctx: Ctx, draft: Draft, action: str) -> None:
         data = draft.data
@@ -152,8 +168,7 @@ def prepare_party(prefix: str) -> Any:
         if action == "create":
             data["TOTALDUE"] = "0.00"
         if data.get("PARENTID"):
-            if data["PARENTID"] == data.get(id_field):
-                raise fail(draft.obj, f"A {draft.obj.label.lower()} cannot be its own parent.", action)
+            check_parent_chain(ctx, draft.obj, data, id_field, action)
             parent = find(ctx, draft.obj.name, data["PARENTID"])
             if parent is not None:
                 data["PARENTKEY"], data["PARENTNAME"] = parent["RECORDNO"], parent.get("NAME", "")
@@ -178,8 +193,7 @@ def prepare_project(ctx: Ctx, draft: Draft, action: str) -> None:
         raise fail(draft.obj, f"Invalid Project Status '{status}' specified. Valid statuses: "
                               f"{', '.join(project_statuses(ctx))}.", action)
     if data.get("PARENTID"):
-        if data["PARENTID"] == data.get("PROJECTID"):
-            raise fail(draft.obj, "A project cannot be its own parent.", action)
+        check_parent_chain(ctx, draft.obj, data, "PROJECTID", action)
         parent = find(ctx, "PROJECT", data["PARENTID"])
         if parent is not None:
             data["PARENTKEY"], data["PARENTNAME"] = parent["RECORDNO"], parent.get("NAME", "")
