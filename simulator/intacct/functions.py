@@ -509,8 +509,10 @@ def write_line(call: Call, obj: ObjectDef, fields: Row, action: str) -> Row:
     if not estimate_id:
         raise errors.invalid("PJESTIMATEENTRY", "Required field PJESTIMATEID is missing.")
     header = OBJECTS["PJESTIMATE"]
-    before = {line["RECORDNO"] for line in models.lines_of(call.ctx, header, models.find(
-        call.ctx, "PJESTIMATE", estimate_id)["RECORDNO"])} if models.find(call.ctx, "PJESTIMATE", estimate_id) else set()
+    current = models.find(call.ctx, "PJESTIMATE", estimate_id)
+    if current is None:
+        raise models.invalid_reference(call.ctx, obj, header.label, estimate_id)
+    before = {line["RECORDNO"] for line in models.lines_of(call.ctx, header, current["RECORDNO"])}
     models.update(call.ctx, header, {"PJESTIMATEID": estimate_id}, [fields])
     est = models.find(call.ctx, "PJESTIMATE", estimate_id)
     assert est is not None

@@ -125,17 +125,18 @@ def coerce_fields(ctx: Ctx, obj: ObjectDef, raw: Row, action: str) -> Row:
 
 
 def require(obj: ObjectDef, data: Row, names: list[str] | None = None, action: str = "create",
-            what: str | None = None) -> None:
+            what: str | None = None, owner: ObjectDef | None = None) -> None:
     needed = names if names is not None else [f.name for f in obj.fields.values() if f.required]
     for name in needed:
         if not data.get(name):
             raise errors.invalid(
-                obj.name, f"Required field {name} is missing{f' on {what}' if what else ''}.", action,
+                (owner or obj).name, f"Required field {name} is missing{f' on {what}' if what else ''}.", action,
                 correction=f"Provide a value for {name}.",
             )
 
 
-def check_references(ctx: Ctx, obj: ObjectDef, data: Row, action: str) -> None:
+def check_references(ctx: Ctx, obj: ObjectDef, data: Row, action: str, owner: ObjectDef | None = None) -> None:
+    """Every ID field must name an existing, active record; ``owner`` is the record being written."""
     for name, value in data.items():
         fdef = obj.field(name)
         if fdef is None or fdef.ref is None or not value:
@@ -143,7 +144,7 @@ def check_references(ctx: Ctx, obj: ObjectDef, data: Row, action: str) -> None:
         target = OBJECTS[fdef.ref]
         row = find(ctx, target.name, value)
         if row is None or row.get("STATUS") == "inactive":
-            raise invalid_reference(ctx, obj, target.label, value, action)
+            raise invalid_reference(ctx, owner or obj, target.label, value, action)
 
 
 def check_lines(ctx: Ctx, draft: Draft, action: str) -> None:
@@ -151,8 +152,9 @@ def check_lines(ctx: Ctx, draft: Draft, action: str) -> None:
         return
     line_def = OBJECTS[draft.obj.lines.object]
     for number, line in enumerate(draft.lines, start=1):
-        require(line_def, line, action=action, what=f"{draft.obj.lines.object} {number}")
-        check_references(ctx, line_def, line, action)
+        # Line errors name the record being written: "Could not create apbill record!".
+        require(line_def, line, action=action, what=f"{draft.obj.lines.object} {number}", owner=draft.obj)
+        check_references(ctx, line_def, line, action, owner=draft.obj)
 
 
 # -- persistence -----------------------------------------------------------------

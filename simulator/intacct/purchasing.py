@@ -132,8 +132,8 @@ def _check_line(ctx: Ctx, line: Row, number: int, header: Row, action: str) -> N
     line["TRX_VALUE"] = line["UIVALUE"] = value
     if not line.get("PROJECTID") and header.get("PROJECTID"):
         line["PROJECTID"] = header["PROJECTID"]
-    retainage(LINE, line, "TRX_VALUE", number, action)
-    check_dimensions(ctx, LINE, line, "PO", action)
+    retainage(OBJ, line, "TRX_VALUE", number, action)
+    check_dimensions(ctx, LINE, line, "PO", action, owner=OBJ)
 
 
 def create_transaction(ctx: Ctx, el: etree._Element) -> str:

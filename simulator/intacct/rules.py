@@ -68,30 +68,36 @@ def check_project_open(ctx: Ctx, obj: ObjectDef, project_id: str, module: str, a
     return project
 
 
-def check_dimensions(ctx: Ctx, obj: ObjectDef, line: Row, module: str | None, action: str) -> None:
-    """TASKID only with PROJECTID; COSTTYPEID only with PROJECTID and TASKID; each must exist."""
+def check_dimensions(ctx: Ctx, obj: ObjectDef, line: Row, module: str | None, action: str,
+                     owner: ObjectDef | None = None) -> None:
+    """TASKID only with PROJECTID; COSTTYPEID only with PROJECTID and TASKID; each must exist.
+
+    ``obj`` is the line's own object (which keys it carries); ``owner`` the record being
+    written, named in the errors as the real gateway does ("Could not create apbill record!").
+    """
+    who = owner or obj
     project_id, task_id, cost_type_id = line.get("PROJECTID", ""), line.get("TASKID", ""), line.get("COSTTYPEID", "")
     if task_id and not project_id:
-        raise fail(obj, "TASKID is only valid when PROJECTID is also specified.", action)
+        raise fail(who, "TASKID is only valid when PROJECTID is also specified.", action)
     if cost_type_id and not (project_id and task_id):
-        raise fail(obj, "COSTTYPEID is only valid when PROJECTID and TASKID are specified.", action)
+        raise fail(who, "COSTTYPEID is only valid when PROJECTID and TASKID are specified.", action)
     if not project_id:
         return
-    project = check_project_open(ctx, obj, project_id, module, action) if module else find(ctx, "PROJECT", project_id)
-    if project is None:
-        raise invalid_reference(ctx, obj, "Project", project_id, action)
+    project = check_project_open(ctx, who, project_id, module, action) if module else find(ctx, "PROJECT", project_id)
+    if project is None or project.get("STATUS") == "inactive":
+        raise invalid_reference(ctx, who, "Project", project_id, action)
     if "PROJECTKEY" in obj.fields:
         line["PROJECTKEY"] = project["RECORDNO"]
     if task_id:
         task = find_task(ctx, project_id, task_id)
         if task is None:
-            raise invalid_reference(ctx, obj, "Task", task_id, action)
+            raise invalid_reference(ctx, who, "Task", task_id, action)
         if "TASKKEY" in obj.fields:
             line["TASKKEY"] = task["RECORDNO"]
     if cost_type_id:
         cost_type = find_cost_type(ctx, project_id, task_id, cost_type_id)
         if cost_type is None or cost_type.get("STATUS") == "inactive":
-            raise invalid_reference(ctx, obj, "Cost Type", cost_type_id, action)
+            raise invalid_reference(ctx, who, "Cost Type", cost_type_id, action)
         if "COSTTYPEKEY" in obj.fields:
             line["COSTTYPEKEY"] = cost_type["RECORDNO"]
 
@@ -395,7 +401,7 @@ def prepare_estimate_entry(ctx: Ctx, obj: ObjectDef, header: Row, line: Row, num
                             "given.", action)
     if header.get("POSTED") == "true" and header.get("POSTTO") == "Effective date" and not line.get("EFFECTIVEDATE"):
         raise fail(obj, f"Entry {number}: EFFECTIVEDATE is required when POSTTO is Effective date.", action)
-    check_dimensions(ctx, OBJECTS["PJESTIMATEENTRY"], line, None, action)
+    check_dimensions(ctx, OBJECTS["PJESTIMATEENTRY"], line, None, action, owner=obj)
 
 
 def after_estimate(ctx: Ctx, draft: Draft, recordno: int, action: str) -> None:
@@ -486,13 +492,13 @@ def prepare_bill(ctx: Ctx, draft: Draft, action: str) -> None:
         if not line.get("TRX_AMOUNT"):
             raise fail(obj, f"Line {number}: TRX_AMOUNT is required.", action)
         line["AMOUNT"] = line["TRX_AMOUNT"]
-        retainage(line_obj, line, "TRX_AMOUNT", number, action)
+        retainage(obj, line, "TRX_AMOUNT", number, action)
         line["AMOUNTRETAINED"] = line.get("TRX_AMOUNTRETAINED", "") or "0.00"
         line.setdefault("TRX_AMOUNTRETAINED", "0.00")
         for zero in ("TRX_AMOUNTRELEASED", "TOTALPAID", "TRX_TOTALPAID"):
             default(line, zero, "0.00")
         default(line, "VENDORID", data.get("VENDORID", ""))
-        check_dimensions(ctx, line_obj, line, "AP", action)
+        check_dimensions(ctx, line_obj, line, "AP", action, owner=obj)
 
 
 def recompute_bill(ctx: Ctx, recordno: int | str) -> Row:
@@ -881,7 +887,7 @@ def prepare_change_request(ctx: Ctx, draft: Draft, action: str) -> None:
                 line["PRICE"] = money(dec(line.get("COST")) * (1 + dec(line["PRICEMARKUPPERCENT"]) / 100))
         default(line, "COST", "0.00")
         line["CHANGEREQUESTKEY"] = data["RECORDNO"]
-        check_dimensions(ctx, line_obj, line, None, action)
+        check_dimensions(ctx, line_obj, line, None, action, owner=obj)
         total_cost += dec(line.get("COST"))
         total_price += dec(line.get("PRICE"))
     if draft.lines is not None:
@@ -972,7 +978,7 @@ def prepare_journal(ctx: Ctx, draft: Draft, action: str) -> None:
             debits += dec(amount)
         else:
             credits += dec(amount)
-        check_dimensions(ctx, line_obj, line, "GL", action)
+        check_dimensions(ctx, line_obj, line, "GL", action, owner=obj)
     if debits == 0 or credits == 0:
         raise fail(obj, "A journal entry needs at least one debit (TR_TYPE 1) and one credit (TR_TYPE -1).", action)
     if debits != credits:
