@@ -179,6 +179,7 @@ def create_transaction(ctx: Ctx, el: etree._Element) -> str:
     }
     if data["STATE"] not in ("Draft", "Pending", "Closed"):
         raise fail(OBJ, f"A new transaction can be Draft, Pending or Closed, not '{data['STATE']}'.")
+    data["STATE"] = submitted(definition, data["STATE"])
     ctx.records.insert(kind("PODOCUMENT"), data, key=docid, id=recordno)
     for number, line in enumerate(new_lines, start=1):
         _insert_line(ctx, line, recordno, docid, number)
@@ -188,6 +189,11 @@ def create_transaction(ctx: Ctx, el: etree._Element) -> str:
     if source is not None:
         recompute(ctx, int(source["RECORDNO"]))
     return docid
+
+
+def submitted(definition: dict[str, str], state: str) -> str:
+    """A definition with approvals holds a saved (Pending) document as Submitted until it is approved."""
+    return "Submitted" if state == "Pending" and definition.get("approval") else state
 
 
 def _check_change_line(ctx: Ctx, line: Row, number: int, header: Row, changes: str, source: Row | None) -> Row:
@@ -286,13 +292,29 @@ def update_transaction(ctx: Ctx, el: etree._Element) -> str:
     is_change = bool(definitions(ctx).get(doc["DOCPARID"], {}).get("changes"))
     if is_change and (new_lines or changed):
         raise fail(OBJ, "Lines of a change order cannot be edited; create another change order.", "update")
+    if not is_change and any(line.get("RELATEDDOCKEY") or line.get("RELATEDDOCLINEKEY")
+                             for line in new_lines + [values for _, values in changed]):
+        raise fail(OBJ, "relateddockey is only for change-order transaction definitions.", "update")
     existing = lines_of(ctx, OBJ, recordno)
     for line_num, values in changed:
         if line_num > len(existing):
             raise fail(OBJ, f"updatepotransitem line_num {line_num} does not exist; the transaction has "
                             f"{len(existing)} lines.", "update")
-        line = {**existing[line_num - 1], **values}
+        old = existing[line_num - 1]
+        # A line a change order added holds no original value: its amount lives in CHANGEAMOUNT.
+        added_by_change = bool(old.get("RELATEDDOCLINEKEY"))
+        if added_by_change and any(values.get(k) and values[k] != old.get(k) for k in ("QUANTITY", "PRICE")):
+            raise fail(OBJ, f"Line {line_num} was added by a change order; change its amount with another change "
+                            "order.", "update")
+        line = {**old, **values}
+        # Retainage follows what the update names: a new percentage or amount re-derives the other.
+        if "TRX_AMOUNTRETAINED" in values and "RETAINAGEPERCENTAGE" not in values:
+            line.pop("RETAINAGEPERCENTAGE", None)
+        elif "TRX_AMOUNTRETAINED" not in values and line.get("RETAINAGEPERCENTAGE"):
+            line.pop("TRX_AMOUNTRETAINED", None)
         _check_line(ctx, line, line_num, {**doc, **header}, "update")
+        if added_by_change:
+            line["TRX_VALUE"] = line["UIVALUE"] = "0.00"
         line["REVISEDVALUE"] = money(dec(line["TRX_VALUE"]) + dec(line.get("CHANGEAMOUNT")))
         line["WHENMODIFIED"] = ctx.now_stamp()
         ctx.records.update(kind("PODOCUMENTENTRY"), int(line["RECORDNO"]), line)
@@ -300,6 +322,7 @@ def update_transaction(ctx: Ctx, el: etree._Element) -> str:
         _check_line(ctx, line, offset, {**doc, **header}, "update")
         _insert_line(ctx, line, recordno, doc["DOCID"], offset)
     doc.update({k: v for k, v in header.items() if k not in ("DOCPARID", "DOCNO")})
+    doc["STATE"] = submitted(definitions(ctx).get(doc["DOCPARID"], {}), doc.get("STATE", ""))
     doc["WHENMODIFIED"] = ctx.now_stamp()
     ctx.records.update(kind("PODOCUMENT"), recordno, doc)
     recompute(ctx, recordno)
