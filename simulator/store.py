@@ -37,7 +37,17 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (tenant, kind, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS records_by_key ON records (tenant, kind, key) WHERE key IS NOT NULL;
+-- Narrow entries (tenant, kind, id) so counting and skipping never walk the documents.
+CREATE INDEX IF NOT EXISTS records_by_kind ON records (tenant, kind, id);
 CREATE INDEX IF NOT EXISTS records_by_parent ON records (tenant, kind, parent) WHERE parent IS NOT NULL;
+-- Row counts per kind, kept in the same transactions as the rows: counting a
+-- large kind by walking an index costs milliseconds on every paged query.
+CREATE TABLE IF NOT EXISTS kind_counts (
+    tenant TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (tenant, kind)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sequences (
     tenant TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
@@ -138,6 +148,16 @@ class Store:
                 else:
                     self._conn.execute(f"RELEASE {name}")
 
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A transaction if none is open; inside one, the caller's already covers us (no extra savepoint)."""
+        with self._lock:
+            if self._depth:
+                yield
+            else:
+                with self.transaction():
+                    yield
+
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._conn.execute(sql, params)
@@ -217,16 +237,12 @@ class Records:
         self.tenant = tenant
 
     def next_value(self, sequence: str, start: int = 1) -> int:
-        with self.store.transaction():
-            row = self.store.execute(
-                "SELECT value FROM sequences WHERE tenant = ? AND name = ?", (self.tenant, sequence)
-            ).fetchone()
-            value = start if row is None else row[0] + 1
-            self.store.execute(
-                "INSERT OR REPLACE INTO sequences (tenant, name, value) VALUES (?, ?, ?)",
-                (self.tenant, sequence, value),
-            )
-        return int(value)
+        row = self.store.execute(
+            "INSERT INTO sequences (tenant, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (tenant, name) DO UPDATE SET value = value + 1 RETURNING value",
+            (self.tenant, sequence, start),
+        ).fetchone()
+        return int(row[0])
 
     def insert(
         self,
@@ -237,15 +253,26 @@ class Records:
         parent: int | None = None,
         id: int | None = None,
     ) -> int:
-        with self.store.transaction():
-            if key is not None and self.get_by_key(kind, key) is not None:
-                raise DuplicateKey(kind, key)
+        with self.store.atomic():
             record_id = self.next_value(kind) if id is None else id
-            self.store.execute(
-                "INSERT INTO records (tenant, kind, id, key, parent, data) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.tenant, kind, record_id, key, parent, json.dumps(data)),
-            )
+            try:
+                self.store.execute(
+                    "INSERT INTO records (tenant, kind, id, key, parent, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    (self.tenant, kind, record_id, key, parent, json.dumps(data)),
+                )
+            except sqlite3.IntegrityError as exc:
+                # The unique indexes are the guard; a statement error leaves the transaction usable.
+                raise DuplicateKey(kind, key if key is not None else str(record_id)) from exc
+            self._counted(kind, 1)
         return record_id
+
+    def _counted(self, kind: str, delta: int) -> None:
+        if delta:
+            self.store.execute(
+                "INSERT INTO kind_counts (tenant, kind, n) VALUES (?, ?, ?) "
+                "ON CONFLICT (tenant, kind) DO UPDATE SET n = n + excluded.n",
+                (self.tenant, kind, delta),
+            )
 
     def get(self, kind: str, id: int) -> Record | None:
         row = self.store.execute(
@@ -271,7 +298,7 @@ class Records:
         parent: int | None = None,
     ) -> None:
         """Replace a record's document; ``key`` and ``parent`` change only when given."""
-        with self.store.transaction():
+        with self.store.atomic():
             current = self.get(kind, id)
             if current is None:
                 raise StoreError(f"{kind} {id} does not exist")
@@ -291,9 +318,11 @@ class Records:
             )
 
     def delete(self, kind: str, id: int) -> bool:
-        cur = self.store.execute(
-            "DELETE FROM records WHERE tenant = ? AND kind = ? AND id = ?", (self.tenant, kind, id)
-        )
+        with self.store.atomic():
+            cur = self.store.execute(
+                "DELETE FROM records WHERE tenant = ? AND kind = ? AND id = ?", (self.tenant, kind, id)
+            )
+            self._counted(kind, -cur.rowcount)
         return cur.rowcount > 0
 
     def children(self, kind: str, parent: int) -> list[Record]:
@@ -304,21 +333,55 @@ class Records:
         return [_row_to_record(r) for r in rows]
 
     def delete_children(self, kind: str, parent: int) -> int:
-        cur = self.store.execute(
-            "DELETE FROM records WHERE tenant = ? AND kind = ? AND parent = ?", (self.tenant, kind, parent)
-        )
+        with self.store.atomic():
+            cur = self.store.execute(
+                "DELETE FROM records WHERE tenant = ? AND kind = ? AND parent = ?", (self.tenant, kind, parent)
+            )
+            self._counted(kind, -cur.rowcount)
         return cur.rowcount
 
-    def scan(self, kind: str, *, offset: int = 0, limit: int | None = None, after_id: int | None = None) -> list[Record]:
+    def scan(
+        self,
+        kind: str,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        after_id: int | None = None,
+        descending: bool = False,
+    ) -> list[Record]:
         """Records of one kind in id order; ``after_id`` gives keyset paging."""
-        sql = "SELECT id, key, parent, data FROM records WHERE tenant = ? AND kind = ?"
+        direction = "DESC" if descending else "ASC"
+        where = "tenant = ? AND kind = ?"
         params: tuple[Any, ...] = (self.tenant, kind)
         if after_id is not None:
-            sql += " AND id > ?"
+            where += " AND id < ?" if descending else " AND id > ?"
             params += (after_id,)
-        sql += " ORDER BY id LIMIT ? OFFSET ?"
-        params += (-1 if limit is None else limit, offset)
+        if offset:
+            # Skip along the narrow index, then read only the page's documents.
+            sql = (f"SELECT id, key, parent, data FROM records WHERE tenant = ? AND kind = ? AND id IN "
+                   f"(SELECT id FROM records INDEXED BY records_by_kind WHERE {where} ORDER BY id {direction} "
+                   f"LIMIT ? OFFSET ?) ORDER BY id {direction}")
+            params = (self.tenant, kind, *params, -1 if limit is None else limit, offset)
+        else:
+            sql = f"SELECT id, key, parent, data FROM records WHERE {where} ORDER BY id {direction} LIMIT ?"
+            params += (-1 if limit is None else limit,)
         return [_row_to_record(r) for r in self.store.execute(sql, params).fetchall()]
+
+    def scan_fields(
+        self, kind: str, fields: list[str], *, offset: int = 0, limit: int | None = None, descending: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Only the named top-level fields of a page of records, extracted by SQLite.
+
+        Paged reads that want a few fields skip decoding whole documents in Python.
+        """
+        direction = "DESC" if descending else "ASC"
+        columns = ", ".join("json_extract(data, ?)" for _ in fields) or "id"
+        paths = tuple('$."' + f.replace('"', '""') + '"' for f in fields)
+        sql = (f"SELECT {columns} FROM records WHERE tenant = ? AND kind = ? AND id IN "
+               f"(SELECT id FROM records INDEXED BY records_by_kind WHERE tenant = ? AND kind = ? "
+               f"ORDER BY id {direction} LIMIT ? OFFSET ?) ORDER BY id {direction}")
+        params = (*paths, self.tenant, kind, self.tenant, kind, -1 if limit is None else limit, offset)
+        return [tuple(r) for r in self.store.execute(sql, params).fetchall()]
 
     def iter(self, kind: str, batch: int = 1000) -> Iterator[Record]:
         """Every record of a kind, read in keyset batches so memory stays flat."""
@@ -330,12 +393,19 @@ class Records:
                 return
             last = page[-1].id
 
+    def ids(self, kind: str) -> list[int]:
+        """Every id of a kind, in order, without reading the documents."""
+        rows = self.store.execute(
+            "SELECT id FROM records INDEXED BY records_by_kind WHERE tenant = ? AND kind = ? ORDER BY id",
+            (self.tenant, kind),
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def count(self, kind: str) -> int:
-        return int(
-            self.store.execute(
-                "SELECT COUNT(*) FROM records WHERE tenant = ? AND kind = ?", (self.tenant, kind)
-            ).fetchone()[0]
-        )
+        row = self.store.execute(
+            "SELECT n FROM kind_counts WHERE tenant = ? AND kind = ?", (self.tenant, kind)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def kinds(self) -> list[str]:
         rows = self.store.execute(
@@ -355,5 +425,5 @@ class Records:
     def clear(self) -> None:
         """Drop every record, sequence and session of this tenant."""
         with self.store.transaction():
-            for table in ("records", "sequences", "sessions"):
+            for table in ("records", "kind_counts", "sequences", "sessions"):
                 self.store.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))

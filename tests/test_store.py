@@ -88,3 +88,36 @@ def test_file_database_uses_wal(tmp_path) -> None:  # type: ignore[no-untyped-de
     store = Store(str(tmp_path / "x.db"))
     assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
+
+
+def test_counts_follow_inserts_deletes_and_clear(store: Store) -> None:
+    make(store, "a", "b")
+    a = store.records("a")
+    head = a.insert("x.BILL", {})
+    for _ in range(3):
+        a.insert("x.LINE", {}, parent=head)
+    store.records("b").insert("x.LINE", {})
+    assert a.count("x.LINE") == 3
+    assert a.delete_children("x.LINE", head) == 3
+    assert a.count("x.LINE") == 0 and store.records("b").count("x.LINE") == 1
+    a.delete("x.BILL", head)
+    a.delete("x.BILL", head)  # already gone: the count must not drift
+    assert a.count("x.BILL") == 0
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            a.insert("x.BILL", {})
+            raise RuntimeError
+    assert a.count("x.BILL") == 0
+    a.insert("x.BILL", {})
+    a.clear()
+    assert a.count("x.BILL") == 0
+
+
+def test_offset_paging_matches_plain_order(store: Store) -> None:
+    make(store, "a")
+    records = store.records("a")
+    for n in range(50):
+        records.insert("x.V", {"n": n})
+    assert [r.data["n"] for r in records.scan("x.V", offset=45)] == [45, 46, 47, 48, 49]
+    assert [r.data["n"] for r in records.scan("x.V", offset=2, limit=3, descending=True)] == [47, 46, 45]
+    assert records.ids("x.V") == list(range(1, 51))

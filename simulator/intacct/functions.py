@@ -220,9 +220,14 @@ def read_by_query(call: Call, fn: etree._Element) -> Result:
     names = field_list(obj, child_text(fn, "fields"))
     pagesize = page_size(fn, READBYQUERY_MAX)
     try:
-        predicate = compile_legacy(Resolver(call.ctx, obj), child_text(fn, "query") or "")
+        source = (child_text(fn, "query") or "").strip()
+        predicate = compile_legacy(Resolver(call.ctx, obj), source)
         wanted = docpar_filter(obj, fn)
-        ids = [r.id for r in call.ctx.records.iter(kind(obj.name)) if wanted(r.data) and predicate(r.data)]
+        if not source and not (obj.name == "PODOCUMENT" and child_text(fn, "docparid")):
+            # Nothing to filter: take the ids from the index instead of reading every document.
+            ids = call.ctx.records.ids(kind(obj.name))
+        else:
+            ids = [r.id for r in call.ctx.records.iter(kind(obj.name)) if wanted(r.data) and predicate(r.data)]
     except QueryProblem as exc:
         raise query_error(str(exc)) from exc
     result_id = secrets.token_urlsafe(24) if ids else ""
@@ -304,6 +309,18 @@ def query(call: Call, fn: etree._Element) -> Result:
         for order_el in orderby.findall("order") if orderby is not None else []:
             name = (child_text(order_el, "field") or "").upper()
             order.append((name, resolver.field(name), order_el.find("descending") is not None))
+        pagesize = page_size(fn, QUERY_MAX)
+        offset_raw = child_text(fn, "offset") or "0"
+        if not offset_raw.isdigit():
+            raise fail(f"offset must be a whole number; '{offset_raw}' is not.", "DL02000001")
+        offset = int(offset_raw)
+        unfiltered = filter_el is None and not aggregates and not (obj.name == "PODOCUMENT" and
+                                                                   child_text(fn, "docparid"))
+        by_recordno = not order or (len(order) == 1 and order[0][0] == "RECORDNO")
+        if unfiltered and by_recordno:
+            # Paging in record order needs no scan: the store pages by its primary key.
+            return Result(data=query_page(call, obj, resolver, plain, offset, pagesize,
+                                          descending=bool(order and order[0][2])))
         wanted = docpar_filter(obj, fn)
         rows = [r.data for r in call.ctx.records.iter(kind(obj.name)) if wanted(r.data) and predicate(r.data)]
         for name, fdef, descending in reversed(order):
@@ -311,25 +328,36 @@ def query(call: Call, fn: etree._Element) -> Result:
                       reverse=descending)
     except QueryProblem as exc:
         raise query_error(str(exc)) from exc
-    pagesize = page_size(fn, QUERY_MAX)
-    offset_raw = child_text(fn, "offset") or "0"
-    if not offset_raw.isdigit():
-        raise fail(f"offset must be a whole number; '{offset_raw}' is not.", "DL02000001")
-    offset = int(offset_raw)
     if aggregates:
         rows = aggregate(resolver, rows, plain, aggregates)
         names = plain + [f"{fn_.upper()}.{name}" for fn_, name in aggregates]
     else:
         rows = [{name: resolver.value(row, name) for name in plain} for row in rows]
         names = plain
-    page = rows[offset:offset + pagesize]
-    data = etree.Element("data", listtype=obj.name, totalcount=str(len(rows)), offset=str(offset),
-                         count=str(len(page)), numremaining=str(max(0, len(rows) - offset - len(page))))
+    return Result(data=query_data(obj, names, rows[offset:offset + pagesize], len(rows), offset))
+
+
+def query_page(call: Call, obj: ObjectDef, resolver: Resolver, names: list[str], offset: int, pagesize: int,
+               descending: bool) -> etree._Element:
+    total = call.ctx.records.count(kind(obj.name))
+    if all(obj.field(name) is not None for name in names):
+        values = call.ctx.records.scan_fields(kind(obj.name), names, offset=offset, limit=pagesize,
+                                              descending=descending)
+        rows = [{name: "" if v is None else str(v) for name, v in zip(names, row)} for row in values]
+    else:
+        records = call.ctx.records.scan(kind(obj.name), offset=offset, limit=pagesize, descending=descending)
+        rows = [{name: resolver.value(r.data, name) for name in names} for r in records]
+    return query_data(obj, names, rows, total, offset)
+
+
+def query_data(obj: ObjectDef, names: list[str], page: list[Row], total: int, offset: int) -> etree._Element:
+    data = etree.Element("data", listtype=obj.name, totalcount=str(total), offset=str(offset),
+                         count=str(len(page)), numremaining=str(max(0, total - offset - len(page))))
     for row in page:
         el = sub(data, obj.name)
         for name in names:
             sub(el, name, row.get(name, ""))
-    return Result(data=data)
+    return data
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

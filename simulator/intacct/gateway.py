@@ -75,12 +75,14 @@ def parse_control(root: etree._Element) -> Control:
     return control
 
 
-def check_sender(tenants: Tenants, control: Control) -> None:
-    for tenant in tenants.list():
-        senders = tenant.config.get(ERP, {}).get("senders", {})
-        if senders.get(control.senderid) == control.password and control.password:
-            break
-    else:
+def sender_valid(tenant: Tenant | None, control: Control) -> bool:
+    senders = tenant.config.get(ERP, {}).get("senders", {}) if tenant is not None else {}
+    return bool(control.password) and senders.get(control.senderid) == control.password
+
+
+def check_sender(tenants: Tenants, control: Control, likely: Tenant | None) -> None:
+    """Sender credentials are checked first against the company the request names, then anywhere."""
+    if not sender_valid(likely, control) and not any(sender_valid(t, control) for t in tenants.list()):
         raise ControlFailure(ErrorDetail("XL03000006", description2="Incorrect Intacct XML Partner ID or password."))
     if control.policyid:
         raise ControlFailure(ErrorDetail("XL03000006", description2=f"{control.policyid} is not a valid transport "
@@ -99,14 +101,27 @@ class Gateway:
         self.clock = clock
         self.results = results
         self.endpoint = endpoint
+        # Looked up once per request: the control check and authentication both need them.
+        self._sessions: dict[str, tuple[str, str, float, dict[str, Any]] | None] = {}
+        self._tenants: dict[str, Tenant | None] = {}
+
+    def _session_row(self, token: str) -> tuple[str, str, float, dict[str, Any]] | None:
+        if token not in self._sessions:
+            self._sessions[token] = self.store.get_session(token, ERP) if token else None
+        return self._sessions[token]
+
+    def _tenant(self, tenant_id: str) -> Tenant | None:
+        if tenant_id not in self._tenants:
+            self._tenants[tenant_id] = self.store.get_tenant(tenant_id)
+        return self._tenants[tenant_id]
 
     def handle(self, root: etree._Element) -> tuple[int, etree._Element, bool]:
         """Run a parsed request; returns (HTTP status, response element, pretty-print)."""
         control = Control()
         try:
             control = parse_control(root)
-            check_sender(self.tenants, control)
             operations = root.findall("operation")
+            check_sender(self.tenants, control, self._named_tenant(operations))
             if not operations:
                 raise schema_error("Element 'request': Missing child element(s). Expected is ( operation ).")
             response = etree.Element("response")
@@ -118,6 +133,17 @@ class Gateway:
             return exc.http_status, control_failure(control, exc), control.includewhitespace
 
     # -- authentication ----------------------------------------------------------------
+
+    def _named_tenant(self, operations: list[etree._Element]) -> Tenant | None:
+        """The company the first operation signs in to, if it names one we know."""
+        auth = operations[0].find("authentication") if operations else None
+        if auth is None:
+            return None
+        if auth.find("login") is not None:
+            company = child_text(auth.find("login"), "companyid") or ""  # type: ignore[arg-type]
+            return self.tenants.resolve(ERP, "company_id", company) if company else None
+        found = self._session_row(text(auth.find("sessionid")))
+        return self._tenant(found[0]) if found is not None else None
 
     def authenticate(self, op: etree._Element, control: Control) -> Auth:
         auth = op.find("authentication")
@@ -158,18 +184,17 @@ class Gateway:
                     {"sessionid": token, "locationid": locationid, "login": True})
 
     def _session(self, sessionid: str, control: Control, now: float) -> Auth:
-        found = self.store.get_session(sessionid, ERP) if sessionid else None
+        found = self._session_row(sessionid)
         if found is None or found[2] <= now:
             if found is not None:
                 self.store.delete_session(sessionid)
             raise AuthFailure(ErrorDetail("XL03000006", description2=f"Invalid session {sessionid[:8]}...."))
         tenant_id, userid, _, data = found
-        tenant = self.tenants.store.get_tenant(tenant_id)
+        tenant = self._tenant(tenant_id)
         if tenant is None:
             raise AuthFailure(ErrorDetail("XL03000006", description2=f"Invalid session {sessionid[:8]}...."))
         self._authorized(tenant, control, userid, tenant.config.get(ERP, {}).get("company_id", ""))
         expires = now + self._duration(tenant)
-        self.store.touch_session(sessionid, expires)
         data["sessionid"] = sessionid
         return Auth(tenant, userid, tenant.config.get(ERP, {}).get("company_id", ""), data.get("locationid", ""),
                     sessionid, expires, data)
@@ -218,10 +243,11 @@ class Gateway:
         call = Call(ctx=ctx, tenant=auth.tenant.id, endpoint=self.endpoint, results=self.results,
                     session=auth.session)
         transaction = op.get("transaction", "false").lower() == "true"
-        outcomes = self._run_all(call, functions, control, transaction)
+        with self.store.transaction():  # one commit per operation; functions nest as savepoints
+            outcomes = self._run_all(call, functions, control, transaction)
+            self._keep_session(auth, functions, outcomes)
         for fn, result in zip(functions, outcomes):
             out.append(result_element(fn, result))
-        self._keep_session(auth, functions, outcomes)
         return out
 
     def _keep_session(self, auth: Auth, functions: list[etree._Element], outcomes: list[Result]) -> None:
@@ -280,7 +306,8 @@ class Gateway:
                                                "dtdversion 2.1; use dtdversion 3.0 for generic functions."))
             is_write = name in WRITE_FUNCTIONS
             records = call.ctx.records
-            if is_write and controlid and control.uniqueid and call.ctx.config.get("enforce_uniqueid", True):
+            unique = is_write and bool(controlid) and control.uniqueid and call.ctx.config.get("enforce_uniqueid", True)
+            if unique:
                 if records.get_by_key(kind("_function"), controlid) is not None:
                     raise errors.FunctionFailure(ErrorDetail(
                         call.ctx.config.get("repeated_function_errorno", "BL01001973"),
@@ -290,8 +317,7 @@ class Gateway:
             with self.store.transaction():
                 result = handler(call, inner[0])
                 # Remember completed writes so a uniqueid=true retry of the same controlid is refused.
-                remembered = records.get_by_key(kind("_function"), controlid) if controlid else None
-                if is_write and controlid and result.status == "success" and remembered is None:
+                if unique and result.status == "success":
                     records.insert(kind("_function"), {"function": name, "at": call.ctx.now_stamp()}, key=controlid)
         except FunctionFailure as exc:
             result = Result(status="failure", errors=exc.details)

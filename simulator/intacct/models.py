@@ -230,8 +230,9 @@ def create(ctx: Ctx, obj: ObjectDef, raw: Row, raw_lines: list[Row] | None) -> R
     ctx.records.insert(kind(obj.name), draft.data, key=key, id=recordno)
     if draft.lines is not None and obj.lines is not None:
         _save_lines(ctx, draft, recordno, "create")
-    if obj.name in AFTER:
-        AFTER[obj.name](ctx, draft, recordno, "create")
+    if obj.name not in AFTER:
+        return draft.data
+    AFTER[obj.name](ctx, draft, recordno, "create")
     return get(ctx, obj.name, recordno) or draft.data
 
 

@@ -53,7 +53,7 @@ def child_text(el: etree._Element, tag: str) -> str | None:
 
 
 def sub(parent: etree._Element, tag: str, value: str | None = None, **attrs: str) -> etree._Element:
-    el = etree.SubElement(parent, tag, {k: v for k, v in attrs.items()})
+    el = etree.SubElement(parent, tag, attrs) if attrs else etree.SubElement(parent, tag)
     if value is not None:
         el.text = value
     return el
