@@ -1,0 +1,1 @@
+"""Tests of the Sage 100 Contractor record API."""
