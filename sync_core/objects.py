@@ -485,6 +485,8 @@ class Project(Entity):
             if only_unsynced and code.origin_id:
                 continue
             sub = code.sub_job
+            if only_unsynced and sub is not None and not sub.synced:
+                continue  # they go out with their sub job
             specs.append(p.CostCodeSpec(code.code, code.description, tuple(code.cost_type_codes),
                                         None if sub is None else sub.code))
         return tuple(specs)
@@ -690,7 +692,7 @@ class Budget(Entity):
         lines = self.lines
         if not lines:
             problems.append("the budget has no line items")
-        elif self.synced and not [ln for ln in lines if not ln.origin_id]:
+        elif self.synced and not [ln for ln in lines if not ln.in_erp]:
             problems.append("every budget line is already in the ERP; later changes go out as budget modifications")
         return problems
 
@@ -700,7 +702,7 @@ class Budget(Entity):
     def export_payload(self) -> p.BudgetExport:
         project = self.project
         assert project.erp_job_id is not None
-        lines = tuple(ln.export_payload() for ln in self.lines if not ln.origin_id)
+        lines = tuple(ln.export_payload() for ln in self.lines if not ln.in_erp)
         return p.BudgetExport(project.erp_job_id, project.data["name"], self.id, lines, self.origin_id,
                               self.origin_data)
 
@@ -744,11 +746,16 @@ class BudgetLine(Line):
         assert isinstance(header, Budget)
         if header.erp_status in PENDING:
             return header.lock_reason(fields)
-        if self.origin_id:
-            return f"{self.describe()} is in the ERP; change it with a budget modification"
+        if self.in_erp:
+            return f"{self.describe()} has been exported; change it with a budget modification"
         if header.locked and "amount" in fields:
             return f"the budget is locked; the original amount of {self.describe()} cannot change"
         return None
+
+    @property
+    def in_erp(self) -> bool:
+        """Exported (or deliberately left out of the export by the ERP's rules)."""
+        return bool(self.origin_id or self.data.get("erp_omitted"))
 
     @property
     def sub_job_code(self) -> str | None:
@@ -853,7 +860,7 @@ class BudgetModification(Entity):
         for side in ("from", "to"):
             cc, ct, sub = self._side(side)
             line = budget.line(cc, ct, None if sub is None else SubJob.load(self.company, sub))
-            if line is not None and not line.origin_id:
+            if line is not None and not line.in_erp:
                 problems.append(f"budget line {cc} {ct} is not in the ERP yet; send the budget first")
         return problems
 

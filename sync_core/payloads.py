@@ -281,6 +281,8 @@ class Receipt:
     line_origins: dict[int, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     adopted: bool = False
+    omitted: tuple[int, ...] = ()
+    """Lines the ERP's rules leave out of the export (Intacct drops $0 budget lines)."""
     """True when the record was found in the ERP (an earlier attempt had committed)."""
 
 

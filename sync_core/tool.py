@@ -167,7 +167,7 @@ class ErpIntegrations:
         if project is not None:
             facts["has_sub_jobs"] = bool(project.sub_jobs.all())
         if isinstance(item, o.Budget):
-            facts["line_amounts"] = [ln.amount for ln in item.lines if not ln.origin_id]
+            facts["line_amounts"] = [ln.amount for ln in item.lines if not ln.in_erp]
         if isinstance(item, o.Invoice):
             facts["amount_this_period"] = item.amount_this_period
         return facts
@@ -400,6 +400,9 @@ class ErpIntegrations:
                 if not code.origin_id:
                     code._write({"origin_id": f"{receipt.origin_id}:{code.code}"})
         by_id = {line.id: line for line in item.lines_for_lock()}
+        for line_id in receipt.omitted:
+            if line_id in by_id:
+                by_id[line_id]._write({"erp_omitted": True})
         for line_id, origin in receipt.line_origins.items():
             line = by_id.get(line_id)
             if line is not None:

@@ -174,3 +174,16 @@ class Connector:
     def fetch_payments(self, invoice_origins: dict[str, dict[str, Any]]) -> list[p.ErpPayment]:
         """Payments applied to the given synced invoices (origin id -> origin data)."""
         raise NotImplementedError
+
+
+def transient_status(response: httpx.Response) -> TransientError | None:
+    """429 and 5xx are worth retrying; anything else is the ERP's answer."""
+    status = response.status_code
+    if status == 429:
+        return TransientError(TransientError.RATE_LIMITED, "HTTP 429 Too Many Requests from the ERP",
+                              retry_after=retry_after(response))
+    if status >= 500:
+        snippet = response.text[:200].strip().replace("\n", " ")
+        return TransientError(TransientError.SERVER_ERROR, f"HTTP {status} from the ERP" +
+                              (f": {snippet}" if snippet else ""), retry_after=retry_after(response))
+    return None
