@@ -200,10 +200,25 @@ def prepare_lines(ctx: Ctx, obj: ObjectDef, raw_lines: list[Row], action: str) -
     for raw in raw_lines:
         recordno = raw.get("RECORDNO", "").strip()
         line = coerce_fields(ctx, line_def, raw, action)
-        if recordno:
-            line["RECORDNO"] = recordno
+        # On update a line RECORDNO says which line to change; on create it is an echo and ignored.
+        if recordno and action == "update":
+            if not recordno.isdigit():
+                raise errors.bad_format(obj.name, f"Illegal format for {line_def.name} RECORDNO : '{recordno}' is "
+                                                  "not a record number.", action)
+            line["RECORDNO"] = str(int(recordno))
         out.append(line)
     return out
+
+
+def check_line_owner(draft: Draft) -> None:
+    """A line RECORDNO on update must be one of this record's own lines."""
+    if draft.lines is None or draft.obj.lines is None:
+        return
+    own = {line["RECORDNO"] for line in draft.existing_lines}
+    for line in draft.lines:
+        if line.get("RECORDNO") and line["RECORDNO"] not in own:
+            raise errors.invalid(draft.obj.name, f"{draft.obj.lines.object} with RECORDNO {line['RECORDNO']} does "
+                                                 f"not belong to this {draft.obj.label}.", "update")
 
 
 def create(ctx: Ctx, obj: ObjectDef, raw: Row, raw_lines: list[Row] | None) -> Row:
@@ -270,6 +285,7 @@ def update(ctx: Ctx, obj: ObjectDef, raw: Row, raw_lines: list[Row] | None) -> R
     lines = prepare_lines(ctx, obj, raw_lines, "update") if obj.lines and raw_lines is not None else None
     draft = Draft(obj, data, lines, existing=existing, existing_lines=lines_of(ctx, obj, recordno))
     require(obj, draft.data, action="update")
+    check_line_owner(draft)
     if obj.name in PREPARE:
         PREPARE[obj.name](ctx, draft, "update")
     require(obj, draft.data, action="update")

@@ -482,6 +482,9 @@ def prepare_bill(ctx: Ctx, draft: Draft, action: str) -> None:
             return
     if not draft.lines:
         raise fail(obj, "A bill needs at least one line in APBILLITEMS.", action)
+    if any(dec(line.get("TRX_AMOUNTRELEASED")) for line in draft.existing_lines):
+        # Rewriting the lines would lose what the release recorded on them.
+        raise fail(obj, f"Bill {data['RECORDNO']} has retainage released and its lines cannot be changed.", action)
     line_obj = OBJECTS["APBILLITEM"]
     allow_retainage = ctx.config.get("apbill_line_retainage", True)
     for number, line in enumerate(draft.lines, start=1):
@@ -501,10 +504,16 @@ def prepare_bill(ctx: Ctx, draft: Draft, action: str) -> None:
         check_dimensions(ctx, line_obj, line, "AP", action, owner=obj)
 
 
-def recompute_bill(ctx: Ctx, recordno: int | str) -> Row:
+def owed(bill: Row) -> Decimal:
+    """What a bill adds to its vendor's TOTALDUE: nothing until it is posted."""
+    return dec(bill.get("TOTALDUE")) if bill.get("STATE") not in (None, "", "Draft") else ZERO
+
+
+def recompute_bill(ctx: Ctx, recordno: int | str, before: Row | None = None) -> Row:
+    """Totals and state from the lines; ``before`` is the bill as it was (vendor and what it owed)."""
     bill = get(ctx, "APBILL", recordno)
     assert bill is not None
-    old_due = dec(bill.get("TOTALDUE"))
+    before = dict(bill) if before is None else before
     lines = lines_of(ctx, OBJECTS["APBILL"], recordno)
     entered = sum((dec(line.get("TRX_AMOUNT")) for line in lines), ZERO)
     retained = sum((dec(line.get("TRX_AMOUNTRETAINED")) for line in lines), ZERO)
@@ -527,7 +536,11 @@ def recompute_bill(ctx: Ctx, recordno: int | str) -> Row:
     else:
         bill["STATE"], bill["RAWSTATE"] = "Partially Paid", "PA"
     save_derived(ctx, "APBILL", bill)
-    adjust_vendor_due(ctx, bill.get("VENDORID", ""), due - old_due if bill.get("STATE") != "Draft" else -old_due)
+    if before.get("VENDORID") == bill.get("VENDORID"):
+        adjust_vendor_due(ctx, bill.get("VENDORID", ""), owed(bill) - owed(before))
+    else:
+        adjust_vendor_due(ctx, before.get("VENDORID", ""), -owed(before))
+        adjust_vendor_due(ctx, bill.get("VENDORID", ""), owed(bill))
     return bill
 
 
@@ -546,12 +559,11 @@ def before_delete_bill(ctx: Ctx, obj: ObjectDef, row: Row) -> None:
     for release in scan(ctx, "APRETAINAGERELEASEENTRY"):
         if release.get("RETAINAGEBILLKEY") == row["RECORDNO"]:
             raise fail(obj, f"Bill {row['RECORDNO']} has retainage releases and cannot be deleted.", "delete")
-    if row.get("STATE") != "Draft":
-        adjust_vendor_due(ctx, row.get("VENDORID", ""), -dec(row.get("TOTALDUE")))
+    adjust_vendor_due(ctx, row.get("VENDORID", ""), -owed(row))
 
 
 PREPARE["APBILL"] = prepare_bill
-AFTER["APBILL"] = lambda ctx, draft, recordno, action: (recompute_bill(ctx, recordno), None)[1]
+AFTER["APBILL"] = lambda ctx, draft, recordno, action: (recompute_bill(ctx, recordno, draft.existing or {}), None)[1]
 BEFORE_DELETE["APBILL"] = before_delete_bill
 
 
