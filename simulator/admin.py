@@ -15,6 +15,7 @@ from starlette.routing import Route, Router
 
 from simulator import __version__, datasets
 from simulator.http import BodyTooLarge, read_body
+from simulator.services import Backoffice, BackofficeError, Service
 from simulator.store import Tenant
 from simulator.tenants import TenantError, Tenants
 
@@ -152,6 +153,46 @@ async def restore_tenant(request: Request) -> Response:
     return JSONResponse(tenant_json(tenant))
 
 
+def service_of(request: Request) -> Service:
+    name = request.path_params["erp"]
+    for svc in tenants_of(request).services:
+        if svc.name == name:
+            return svc
+    known = ", ".join(svc.name for svc in tenants_of(request).services)
+    raise TenantError(f"no ERP {name!r}; this simulator serves: {known}", status=404)
+
+
+@guarded
+async def list_backoffice(request: Request) -> Response:
+    tenants_of(request).get(request.path_params["tenant"])
+    svc = service_of(request)
+    actions = {name: (action.__doc__ or "").strip().splitlines()[0] if action.__doc__ else ""
+               for name, action in svc.backoffice.items()}
+    return JSONResponse({"erp": svc.name, "actions": actions})
+
+
+@guarded
+async def run_backoffice(request: Request) -> Response:
+    tenant = tenants_of(request).get(request.path_params["tenant"])
+    svc = service_of(request)
+    action = svc.backoffice.get(request.path_params["action"])
+    if action is None:
+        known = ", ".join(sorted(svc.backoffice)) or "none"
+        raise TenantError(f"no back-office action {request.path_params['action']!r} for {svc.name}; known: {known}",
+                          status=404)
+    params = await json_body(request, required=False)
+    if not isinstance(params, dict):
+        raise TenantError("body must be a JSON object of parameters")
+    store = tenants_of(request).store
+    office = Backoffice(store.records(tenant.id), tenant.config.get(svc.name, {}), request.app.state.clock)
+    try:
+        with store.transaction():
+            result = action(office, params)
+    except BackofficeError as exc:
+        return JSONResponse({"error": {"status": 422, "erp": svc.name, "message": str(exc)}}, status_code=422)
+    return JSONResponse(result)
+
+
 @guarded
 async def list_fixtures(request: Request) -> Response:
     return JSONResponse({"fixtures": datasets.available()})
@@ -182,6 +223,8 @@ routes = [
     Route("/tenants/{tenant}/seed", seed_tenant, methods=["POST"]),
     Route("/tenants/{tenant}/snapshot", snapshot_tenant, methods=["GET"]),
     Route("/tenants/{tenant}/restore", restore_tenant, methods=["POST"]),
+    Route("/tenants/{tenant}/backoffice/{erp}", list_backoffice, methods=["GET"]),
+    Route("/tenants/{tenant}/backoffice/{erp}/{action}", run_backoffice, methods=["POST"]),
 ]
 
 

@@ -1,5 +1,6 @@
 """Sage Intacct: the XML Web Services gateway (API 3.0)."""
 
+from simulator.intacct.backoffice import ACTIONS
 from simulator.intacct.config import banner, default_config
 from simulator.intacct.routes import routes
 from simulator.intacct.seed import seed
@@ -12,4 +13,5 @@ service = Service(
     default_config=default_config,
     seed=seed,
     banner=banner,
+    backoffice=ACTIONS,
 )

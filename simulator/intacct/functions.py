@@ -128,7 +128,7 @@ def render(parent: etree._Element, tag: str, obj: ObjectDef, row: Row, names: li
             sub(holder, parts[-1], value)
         else:
             sub(el, name, value)
-    if with_lines and ctx is not None and obj.lines is not None:
+    if with_lines and names is None and ctx is not None and obj.lines is not None:  # lines come with "*"
         line_def = OBJECTS[obj.lines.object]
         box = sub(el, obj.lines.collection)
         for line in models.lines_of(ctx, obj, row["RECORDNO"]):
