@@ -240,7 +240,9 @@ def create(ctx: Ctx, obj: ObjectDef, raw: Row, raw_lines: list[Row] | None) -> R
         shown = draft.data.get(obj.id_field or "", "") or key.split("|")[-1]
         raise errors.duplicate(obj.label, shown, obj.name)
     stamp = ctx.now_stamp()
-    draft.data.setdefault("WHENCREATED", stamp)
+    if obj.fields["WHENCREATED"].type == "ts":
+        # On a transaction WHENCREATED is its date, which a draft may leave empty.
+        draft.data.setdefault("WHENCREATED", stamp)
     draft.data["WHENMODIFIED"] = stamp
     ctx.records.insert(kind(obj.name), draft.data, key=key, id=recordno)
     if draft.lines is not None and obj.lines is not None:

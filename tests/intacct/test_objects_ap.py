@@ -173,6 +173,11 @@ def test_draft_bill_posting_still_requires_its_header(api: Api) -> None:
     recordno = api.created("APBILL", {"ACTION": "Draft", "APBILLITEMS": {"APBILLITEM": [bill_line("5.00")]}})
     assert failed(api.update("APBILL", {"RECORDNO": recordno, "ACTION": "Submit"}))[1] == (
         "Required field VENDORID is missing.")
+    # A draft without a date has none; it gets no audit timestamp in its date field.
+    assert api.get("APBILL", recordno)["WHENCREATED"] == ""
+    api.configure(closed_before="01/01/2026")
+    assert failed(api.update("APBILL", {"RECORDNO": recordno, "ACTION": "Submit", "VENDORID": "V100",
+                                        "WHENDUE": "04/01/2026"}))[1] == "Required field WHENCREATED is missing."
     assert api.get("APBILL", recordno)["STATE"] == "Draft"
 
 
