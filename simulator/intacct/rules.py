@@ -812,15 +812,34 @@ def after_contract_line(ctx: Ctx, draft: Draft, recordno: int, action: str) -> N
     entries = lines_of(ctx, OBJECTS["PROJECTCONTRACTLINE"], recordno)
     line["PRICE"] = money(sum((dec(e.get("PRICE")) for e in entries), ZERO))
     save_derived(ctx, "PROJECTCONTRACTLINE", line)
-    contract = find(ctx, "PROJECTCONTRACT", line["PROJECTCONTRACTID"])
+    recompute_contract(ctx, line["PROJECTCONTRACTID"])
+
+
+def recompute_contract(ctx: Ctx, contract_id: str) -> None:
+    contract = find(ctx, "PROJECTCONTRACT", contract_id)
     if contract is not None:
-        contract["TOTALPRICE"] = money(sum((dec(x.get("PRICE")) for x in contract_lines(ctx, line["PROJECTCONTRACTID"])),
-                                           ZERO))
+        contract["TOTALPRICE"] = money(sum((dec(x.get("PRICE")) for x in contract_lines(ctx, contract_id)), ZERO))
         save_derived(ctx, "PROJECTCONTRACT", contract)
 
 
 PREPARE["PROJECTCONTRACTLINE"] = prepare_contract_line
 AFTER["PROJECTCONTRACTLINE"] = after_contract_line
+AFTER_DELETE["PROJECTCONTRACTLINE"] = lambda ctx, obj, row: recompute_contract(ctx, row["PROJECTCONTRACTID"])
+
+
+def before_delete_contract_line(ctx: Ctx, obj: ObjectDef, row: Row) -> None:
+    line_id = row.get("PROJECTCONTRACTLINEID")
+    if row.get("INVOICED") == "true":
+        raise fail(obj, f"Project contract line '{line_id}' has been invoiced and cannot be deleted.", "delete")
+    for other in ("PROJECTCHANGEORDER", "CHANGEREQUEST"):
+        for candidate in scan(ctx, other):
+            if (candidate.get("PROJECTCONTRACTID"), candidate.get("PROJECTCONTRACTLINEID")) == (
+                    row.get("PROJECTCONTRACTID"), line_id):
+                raise fail(obj, f"Project contract line '{line_id}' cannot be deleted because "
+                                f"{OBJECTS[other].label} {candidate.get('RECORDNO')} refers to it.", "delete")
+
+
+BEFORE_DELETE["PROJECTCONTRACTLINE"] = before_delete_contract_line
 
 
 def prepare_change_order(ctx: Ctx, draft: Draft, action: str) -> None:
