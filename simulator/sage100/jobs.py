@@ -173,7 +173,8 @@ def add_to_budget(books: Books, combo: Combo, amount: Decimal, hours: Decimal) -
     if line is None:
         job_row = books.by_key("actrec", str(job))
         assert job_row is not None  # the change order checked its job
-        values = {"recnum": job, "phsnum": phase, "cstcde": Decimal(code)}
+        values = {"recnum": job, "phsnum": phase, "cstcde": Decimal(code),
+                  **{name: ZERO for name in Budgets.zeroed}}
         line = books.create(TABLES["bdglin"], values, key=key, parent=job_row.id)
     column = BUDGET_COLUMNS[ctype][0]
     line.values[column] = dec(line[column]) + amount
@@ -185,6 +186,8 @@ def add_to_budget(books: Books, combo: Combo, amount: Decimal, hours: Decimal) -
 
 class Budgets(Handler):
     name = "bdglin"
+    # Amount columns a budget line always carries (blank means zero).
+    zeroed = ("hrsbdg", "hrsorg", *(c for pair in BUDGET_COLUMNS.values() for c in pair))
 
     def insert(self, values: dict[str, Any], lines: list[dict[str, Any]] | None) -> Row:
         v = with_defaults(self.table, values)
@@ -195,7 +198,7 @@ class Budgets(Handler):
         if self.b.by_key("bdglin", key) is not None:
             raise self.duplicate(key, "cstcde", f"a budget line for job {v['recnum']} phase {v['phsnum']} "
                                                 f"cost code {code_text(v['cstcde'])}")
-        for name in ("hrsbdg", "hrsorg", *self._amounts):
+        for name in self.zeroed:
             if v.get(name) is None:
                 v[name] = ZERO
         row = Row(self.table, 0, v)
@@ -204,13 +207,11 @@ class Budgets(Handler):
 
     def modify(self, row: Row, values: dict[str, Any]) -> Row:
         for name, value in values.items():
-            row.values[name] = ZERO if value is None and name in self._zeroed else value
+            row.values[name] = ZERO if value is None and name in self.zeroed else value
         refresh_budget_totals(row)
         self.b.save(row)
         return row
 
-    _amounts = tuple(c for pair in BUDGET_COLUMNS.values() for c in pair)
-    _zeroed = {*_amounts, "hrsbdg", "hrsorg"}
 
     def delete(self, row: Row) -> None:
         self.b.remove(row)

@@ -242,11 +242,13 @@ def refresh_invoice(books: Books, inv: Row, lines: list[Row]) -> None:
 class InvoiceChange:
     """``with InvoiceChange(books, inv):`` around anything that changes an invoice or its lines."""
 
-    def __init__(self, books: Books, inv: Row) -> None:
-        self.books, self.inv = books, inv
+    def __init__(self, books: Books, inv: Row, *, new: bool = False) -> None:
+        self.books, self.inv, self.new = books, inv, new
 
     def __enter__(self) -> InvoiceChange:
-        self.before = invoice_links(self.books, self.inv, self.books.children("apivln", self.inv.id))
+        # A new invoice has done nothing yet, though its links are already filled in.
+        self.before = ({"entered": {}, "count": {}, "billed": {}} if self.new else
+                       invoice_links(self.books, self.inv, self.books.children("apivln", self.inv.id)))
         return self
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
@@ -361,7 +363,7 @@ class Invoices(Handler):
         job = b.by_key("actrec", str(v["jobnum"])) if v.get("jobnum") is not None else None
         inv = b.create(self.table, v, key=None, parent=job.id if job else 0, id=recnum)
         _index(b, inv, True)
-        with InvoiceChange(b, inv):
+        with InvoiceChange(b, inv, new=True):
             for body in lines or []:
                 InvoiceLines(b).add(inv, body)
         if not b.settings.invoices_arrive_unposted:
