@@ -1,0 +1,160 @@
+"""The tenant's Acumatica books: entity records over the shared store.
+
+Each top-level record is one store row of kind ``acumatica.<Entity>``, keyed by
+its case-folded business keys; its detail rows and linked entities live inside
+the same document so a save is one write. A second kind maps each record's
+``id`` (its NoteID GUID) back to its row, because ids are addressable per entity.
+
+Project ledgers (``acumatica.pm.*``) are the server's own bookkeeping behind
+budget roll-ups, parented by the project's row so a project's totals read by index.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.acumatica.entities import Entity
+from simulator.store import Records
+
+PREFIX = "acumatica."
+ID_INDEX = "acumatica.#id"
+KEY_SEP = "\x1f"
+
+# Ledgers kept by the rules: actual costs/revenue and open commitments per project.
+ACTUALS = "acumatica.pm.actual"
+COMMITMENTS = "acumatica.pm.commitment"
+FILES = "acumatica.#file"
+LOGINS = "acumatica.#login"
+
+
+def kind_of(ent: Entity) -> str:
+    return PREFIX + ent.name
+
+
+def key_of(values: list[Any]) -> str:
+    return KEY_SEP.join("" if v is None else str(v).strip().casefold() for v in values)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Stored:
+    rid: int
+    node: dict[str, Any]
+
+
+class Book:
+    """One tenant's Acumatica records."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+
+    # -- entity records ---------------------------------------------------------------
+
+    def key_values(self, ent: Entity, node: dict[str, Any]) -> list[Any]:
+        fields = node.get("fields", {})
+        return [fields.get(k) for k in ent.keys]
+
+    def by_keys(self, ent: Entity, values: list[Any]) -> Stored | None:
+        rec = self.records.get_by_key(kind_of(ent), key_of(values))
+        return None if rec is None else Stored(rec.id, rec.data)
+
+    def by_id(self, ent: Entity, record_id: str) -> Stored | None:
+        try:
+            canonical = str(uuid.UUID(record_id))
+        except ValueError:
+            return None
+        ref = self.records.get_by_key(ID_INDEX, canonical)
+        if ref is None or ref.data.get("entity") != ent.name:
+            return None
+        rec = self.records.get(kind_of(ent), int(ref.data["row"]))
+        return None if rec is None else Stored(rec.id, rec.data)
+
+    def get(self, ent: Entity, rid: int) -> Stored | None:
+        rec = self.records.get(kind_of(ent), rid)
+        return None if rec is None else Stored(rec.id, rec.data)
+
+    def insert(self, ent: Entity, node: dict[str, Any], parent: int | None = None) -> int:
+        with self.records.store.transaction():
+            rid = self.records.insert(kind_of(ent), node, key=key_of(self.key_values(ent, node)), parent=parent)
+            self.records.insert(ID_INDEX, {"entity": ent.name, "row": rid}, key=node["id"])
+        return rid
+
+    def update(self, ent: Entity, rid: int, node: dict[str, Any]) -> None:
+        self.records.update(kind_of(ent), rid, node, key=key_of(self.key_values(ent, node)))
+
+    def delete(self, ent: Entity, stored: Stored) -> None:
+        with self.records.store.transaction():
+            self.records.delete(kind_of(ent), stored.rid)
+            ref = self.records.get_by_key(ID_INDEX, stored.node["id"])
+            if ref is not None:
+                self.records.delete(ID_INDEX, ref.id)
+
+    def iter(self, ent: Entity, batch: int = 500) -> Iterator[Stored]:
+        for rec in self.records.iter(kind_of(ent), batch=batch):
+            yield Stored(rec.id, rec.data)
+
+    def children(self, ent: Entity, parent: int) -> list[Stored]:
+        return [Stored(r.id, r.data) for r in self.records.children(kind_of(ent), parent)]
+
+    def count(self, ent: Entity) -> int:
+        return self.records.count(kind_of(ent))
+
+    def next_number(self, sequence: str) -> int:
+        return self.records.next_value(f"acumatica.{sequence}")
+
+    # -- ledgers -------------------------------------------------------------------------
+
+    def ledger(self, kind: str, project_rid: int) -> list[dict[str, Any]]:
+        return [r.data for r in self.records.children(kind, project_rid)]
+
+    def post(self, kind: str, project_rid: int, entry: dict[str, Any], key: str | None = None) -> None:
+        if key is not None:
+            existing = self.records.get_by_key(kind, key)
+            if existing is not None:
+                self.records.update(kind, existing.id, entry, parent=project_rid)
+                return
+        self.records.insert(kind, entry, key=key, parent=project_rid)
+
+    def unpost(self, kind: str, key: str) -> None:
+        existing = self.records.get_by_key(kind, key)
+        if existing is not None:
+            self.records.delete(kind, existing.id)
+
+    def unpost_prefix(self, kind: str, project_rid: int, prefix: str) -> None:
+        for rec in self.records.children(kind, project_rid):
+            if rec.key is not None and rec.key.startswith(prefix):
+                self.records.delete(kind, rec.id)
+
+    # -- attachments ----------------------------------------------------------------------
+
+    def put_file(self, entry: dict[str, Any]) -> None:
+        self.records.insert(FILES, entry, key=entry["id"])
+
+    def get_file(self, file_id: str) -> dict[str, Any] | None:
+        rec = self.records.get_by_key(FILES, file_id)
+        return None if rec is None else rec.data
+
+    # -- sign-in bookkeeping ---------------------------------------------------------------
+
+    def login_state(self, user: str) -> dict[str, Any]:
+        rec = self.records.get_by_key(LOGINS, user.casefold())
+        return {} if rec is None else dict(rec.data)
+
+    def set_login_state(self, user: str, state: dict[str, Any]) -> None:
+        rec = self.records.get_by_key(LOGINS, user.casefold())
+        if rec is None:
+            self.records.insert(LOGINS, state, key=user.casefold())
+        else:
+            self.records.update(LOGINS, rec.id, state)
+
+
+def copy(node: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a stored node (JSON-only data)."""
+    return json.loads(json.dumps(node))
