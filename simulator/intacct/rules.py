@@ -750,6 +750,7 @@ def before_delete_contract(ctx: Ctx, obj: ObjectDef, row: Row) -> None:
     if any(line.get("INVOICED") == "true" for line in contract_lines(ctx, row["PROJECTCONTRACTID"])):
         raise fail(obj, f"Project contract '{row['PROJECTCONTRACTID']}' has invoiced lines and cannot be deleted.",
                    "delete")
+    in_use(ctx, obj, row, "PROJECTCONTRACTID", ["PROJECTCHANGEORDER", "CHANGEREQUEST"])
 
 
 def after_delete_contract(ctx: Ctx, obj: ObjectDef, row: Row) -> None:
@@ -933,18 +934,18 @@ def after_change_request(ctx: Ctx, draft: Draft, recordno: int, action: str) -> 
         data["TOTALPRICE"] = money(sum((dec(e.get("PRICE")) for e in entries), ZERO))
         save_derived(ctx, "CHANGEREQUEST", data)
     if data.get("CHANGEREQUESTSTATE") == "Posted" and data.get("WFTYPE") != "none":
-        post_change_request(ctx, data, recordno)
+        post_change_request(ctx, data, recordno, action)
     for pco_id in {data.get("PROJECTCHANGEORDERID"), (draft.existing or {}).get("PROJECTCHANGEORDERID")}:
         if pco_id:
             recompute_change_order(ctx, pco_id)
 
 
-def post_change_request(ctx: Ctx, request: Row, recordno: int) -> None:
+def post_change_request(ctx: Ctx, request: Row, recordno: int, action: str = "create") -> None:
     """A posted change request creates or updates entries in the project's primary estimate."""
     estimate = primary_estimate(ctx, request["PROJECTID"])
     if estimate is None:
         raise fail("CHANGEREQUEST", f"Project '{request['PROJECTID']}' has no primary estimate to post the change "
-                                    "request to.", "create")
+                                    "request to.", action)
     est_line_kind = kind("PJESTIMATEENTRY")
     for entry in lines_of(ctx, OBJECTS["CHANGEREQUEST"], recordno):
         values = {

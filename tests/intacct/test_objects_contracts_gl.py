@@ -172,6 +172,10 @@ def test_project_change_order_on_a_contract_line(api: Api) -> None:
     line_no = api.where("PROJECTCONTRACTLINE", ["RECORDNO"], PROJECTCONTRACTLINEID="L-1")[0]["RECORDNO"]
     assert failed(api.delete("PROJECTCONTRACTLINE", line_no), "Could not delete projectcontractline record!")[1] == (
         f"Project contract line 'L-1' cannot be deleted because Project Change Order {recordno} refers to it.")
+    contract_no = api.named("PROJECTCONTRACT", "PC-1")["RECORDNO"]
+    assert failed(api.delete("PROJECTCONTRACT", contract_no))[1] == (
+        f"Project Contract 'PC-1' cannot be deleted because Project Change Order {recordno} refers to it.")
+    assert api.read("PROJECTCONTRACTLINE", line_no) is not None
 
 
 # -- GLBATCH ------------------------------------------------------------------------

@@ -302,6 +302,11 @@ def test_posting_needs_a_primary_estimate(api: Api) -> None:
                      "Could not create changerequest record!")[1]
     assert message == "Project '1002' has no primary estimate to post the change request to."
     assert api.by_name("CHANGEREQUEST", "CR-1") is None
+    # Posting a draft later meets the same rule, reported as an update.
+    api.created("CHANGEREQUEST", change_request(CHANGEREQUESTSTATUSNAME="Approved"))
+    assert failed(api.update("CHANGEREQUEST", {"CHANGEREQUESTID": "CR-1", "CHANGEREQUESTSTATE": "Posted"}),
+                  "Could not update changerequest record!")[1] == message
+    assert api.named("CHANGEREQUEST", "CR-1")["CHANGEREQUESTSTATE"] == "Draft"
 
 
 def test_posted_change_request_locks(api: Api) -> None:
