@@ -946,6 +946,9 @@ def post_change_request(ctx: Ctx, request: Row, recordno: int, action: str = "cr
     if estimate is None:
         raise fail("CHANGEREQUEST", f"Project '{request['PROJECTID']}' has no primary estimate to post the change "
                                     "request to.", action)
+    if estimate.get("STATUS") == "finalized":
+        raise fail("CHANGEREQUEST", f"Estimate '{estimate['PJESTIMATEID']}' is finalized; the change request cannot "
+                                    "post to it.", action)
     est_line_kind = kind("PJESTIMATEENTRY")
     for entry in lines_of(ctx, OBJECTS["CHANGEREQUEST"], recordno):
         values = {

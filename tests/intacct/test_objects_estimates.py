@@ -309,6 +309,15 @@ def test_posting_needs_a_primary_estimate(api: Api) -> None:
     assert api.named("CHANGEREQUEST", "CR-1")["CHANGEREQUESTSTATE"] == "Draft"
 
 
+def test_a_finalized_primary_estimate_takes_no_postings(api: Api) -> None:
+    recordno = estimate(api, "EST-1", entry("1000.00"))
+    api.updated("PJESTIMATE", {"PJESTIMATEID": "EST-1", "STATUS": "finalized"})
+    assert failed(api.create("CHANGEREQUEST", change_request(CHANGEREQUESTSTATE="Posted",
+                                                             CHANGEREQUESTSTATUSNAME="Approved")))[1] == (
+        "Estimate 'EST-1' is finalized; the change request cannot post to it.")
+    assert (api.get("PJESTIMATE", recordno)["TOTALAMOUNT"], len(entries_of(api, recordno))) == ("1000.00", 1)
+
+
 def test_posted_change_request_locks(api: Api) -> None:
     estimate(api, "EST-1", entry("1000.00"))
     recordno = api.created("CHANGEREQUEST", change_request(CHANGEREQUESTSTATE="Posted",

@@ -130,6 +130,18 @@ def test_vendor_delete_missing_unused_and_in_use(api: Api) -> None:
     assert api.by_name("VENDOR", "V100") is not None
 
 
+def test_several_vendors_in_one_create_may_partly_succeed(api: Api) -> None:
+    reply = api.post("<create>" + "".join(
+        f"<VENDOR><VENDORID>{vid}</VENDORID><NAME>{vid} Co</NAME><DISPLAYCONTACT><PRINTAS>{vid} Co</PRINTAS>"
+        "</DISPLAYCONTACT></VENDOR>" for vid in ("V900", "V100", "V901")) + "</create>")
+    result = reply.result
+    assert result.findtext("status") == "failure"
+    assert [el.findtext("VENDORID") for el in result.findall("data/vendor")] == ["V900", "V901"]
+    assert result.find("data").get("count") == "2"
+    assert reply.errors()[0] == ("BL34000061", "Another Vendor with the given value(s) V100  already exists")
+    assert api.by_name("VENDOR", "V900") is not None and api.by_name("VENDOR", "V901") is not None
+
+
 def test_vendor_delete_of_several_keys_is_all_or_nothing(api: Api) -> None:
     first = api.created("VENDOR", vendor("V900"))
     failed(api.delete("VENDOR", f"{first},99999"))
