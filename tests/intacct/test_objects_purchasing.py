@@ -139,7 +139,8 @@ def test_line_dimensions_and_header_project(api: Api) -> None:
         "COSTTYPEID is only valid when PROJECTID and TASKID are specified.")
     assert attempt(item(projectid="NOPE")) == "Invalid Project 'NOPE' specified."
     assert attempt(item(projectid="1001", taskid="99-999")) == "Invalid Task '99-999' specified."
-    assert attempt(item(projectid="1001", taskid="31-200", costtypeid="Labor")) == "Invalid Cost Type 'Labor' specified."
+    assert attempt(item(projectid="1001", taskid="31-200", costtypeid="Labor")) == (
+        "Invalid Cost Type 'Labor' specified.")
     # The header project flows down to lines that name none.
     docid = create(api, "Purchase Order", "V100", item(taskid="31-200", costtypeid="Equipment"), projectid="1001")
     assert entries(document(api, docid))[0]["PROJECTID"] == "1001"
