@@ -42,7 +42,8 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
         "repeated_function_errorno": "BL01001973",
         # Entities (locations) a login may name in <locationid>; empty means top level only.
         "entities": [],
-        # Purchasing transaction definitions (the docparid). A change-order definition names its source.
+        # Purchasing transaction definitions (the docparid). A change-order definition names its source
+        # ("changes"); one with "approval": true holds saved documents as Submitted until approve/decline.
         "transaction_definitions": {
             "Purchase Order": {"prefix": "PO"},
             "Subcontract": {"prefix": "SC"},

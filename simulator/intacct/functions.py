@@ -28,7 +28,7 @@ QUERY_MAX = 2000
 DEFAULT_PAGESIZE = 100
 RESULT_TTL_SECONDS = 30 * 60
 WRITE_FUNCTIONS = {"create", "update", "delete", "create_potransaction", "update_potransaction",
-                   "delete_potransaction"}
+                   "delete_potransaction", "approve", "decline"}
 
 
 @dataclass
@@ -591,6 +591,14 @@ def delete_potransaction(call: Call, fn: etree._Element) -> Result:
     return Result()
 
 
+def approve(call: Call, fn: etree._Element) -> Result:
+    return Result(key=purchasing.decide(call.ctx, fn, "approve"))
+
+
+def decline(call: Call, fn: etree._Element) -> Result:
+    return Result(key=purchasing.decide(call.ctx, fn, "decline"))
+
+
 Handler = Callable[[Call, etree._Element], Result]
 FUNCTIONS: dict[str, Handler] = {
     "getAPISession": get_api_session,
@@ -607,5 +615,7 @@ FUNCTIONS: dict[str, Handler] = {
     "create_potransaction": create_potransaction,
     "update_potransaction": update_potransaction,
     "delete_potransaction": delete_potransaction,
+    "approve": approve,
+    "decline": decline,
 }
 LEGACY = {"getAPISession", "create_potransaction", "update_potransaction", "delete_potransaction"}

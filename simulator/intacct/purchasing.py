@@ -9,7 +9,6 @@ document is a source or a change order of one.
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from lxml import etree
 
@@ -353,5 +352,19 @@ def delete_transaction(ctx: Ctx, key: str) -> None:
     ctx.records.delete(kind("PODOCUMENT"), recordno)
 
 
-def totals(doc: Row) -> Decimal:
-    return dec(doc.get("REVISEDTOTAL"))
+
+def decide(ctx: Ctx, el: etree._Element, verb: str) -> str:
+    """``approve`` or ``decline`` a Submitted document: ``<PODOCUMENT><DOCID>…</DOCID></PODOCUMENT>``."""
+    doc_el = el.find("PODOCUMENT")
+    docid = text(doc_el.find("DOCID")) if doc_el is not None else ""
+    if not docid:
+        raise fail(OBJ, f"{verb} needs <PODOCUMENT><DOCID>.", "update")
+    doc = locate(ctx, docid, "update")
+    if doc.get("STATE") != "Submitted":
+        raise fail(OBJ, f"Transaction {docid} is {doc.get('STATE')}; only a Submitted transaction can be {verb}d.",
+                   "update")
+    doc["STATE"] = "Pending" if verb == "approve" else "Declined"
+    doc["WHENMODIFIED"] = ctx.now_stamp()
+    ctx.records.update(kind("PODOCUMENT"), int(doc["RECORDNO"]), doc)
+    return docid
+

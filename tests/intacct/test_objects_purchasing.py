@@ -393,3 +393,30 @@ def test_project_status_and_closed_period_block_purchasing(api: Api) -> None:
         "Purchase Order", "V100", when=date("datecreated", 2026, 2, 27))))[1]
     assert message.startswith("Date must be on or after 03/01/2026.") and "closed" in message
     create(api, "Purchase Order", "V100", when=date("datecreated", 2026, 3, 1))
+
+
+def test_approve_and_decline_submitted_documents(client, call) -> None:  # type: ignore[no-untyped-def]
+    """A definition with approvals holds documents as Submitted until approve or decline."""
+    defs = {"Approved PO": {"prefix": "APO", "approval": True}}
+    client.patch("/_erpsim/tenants/demo/config", json={"intacct": {"transaction_definitions": defs}})
+
+    def create() -> str:
+        reply = call("<create_potransaction><transactiontype>Approved PO</transactiontype><datecreated><year>2026"
+                     "</year><month>3</month><day>2</day></datecreated><vendorid>V105</vendorid><potransitems>"
+                     "<potransitem><itemid>MATERIAL</itemid><quantity>2</quantity><price>50</price></potransitem>"
+                     "</potransitems></create_potransaction>")
+        return reply.ok().findtext("key") or ""
+
+    def state(docid: str) -> str:
+        row = call(f"<readByName><object>PODOCUMENT</object><keys>{docid}</keys><fields>STATE</fields>"
+                   "</readByName>").ok()
+        return row.findtext("data/PODOCUMENT/STATE") or ""
+
+    first, second = create(), create()
+    assert state(first) == "Submitted"
+    assert call(f"<approve><PODOCUMENT><DOCID>{first}</DOCID></PODOCUMENT></approve>").ok().findtext("key") == first
+    assert state(first) == "Pending"
+    call(f"<decline><PODOCUMENT><DOCID>{second}</DOCID></PODOCUMENT></decline>").ok()
+    assert state(second) == "Declined"
+    again = call(f"<approve><PODOCUMENT><DOCID>{first}</DOCID></PODOCUMENT></approve>")
+    assert "only a Submitted transaction can be approved" in again.first_error()[1]
