@@ -166,6 +166,7 @@ class ErpIntegrations:
         project = _project_of(item)
         if project is not None:
             facts["has_sub_jobs"] = bool(project.sub_jobs.all())
+            facts["cost_codes"] = [c.code for c in project.cost_codes.all()]
         if isinstance(item, o.Budget):
             facts["line_amounts"] = [ln.amount for ln in item.lines if not ln.in_erp]
         if isinstance(item, o.Invoice):

@@ -60,9 +60,14 @@ class ExportContext:
         self.resuming = self.resuming or adopted
         return key, adopted
 
-    def ensure_part(self, what: str, find: Callable[[], T | None], create: Callable[[], T]) -> T:
-        """A record that belongs to the item (a task, a line): adopted if an earlier attempt made it."""
-        key, _ = self.deliverer.ensure(what, find, create, may_adopt=True, look_first=self.resuming)
+    def ensure_part(self, what: str, find: Callable[[], T | None], create: Callable[[], T], *,
+                    look_first: bool = False) -> T:
+        """A record that belongs to the item (a task, a line): adopted if an earlier attempt made it.
+
+        The first lookup is skipped for parts of a record this export has just created, unless
+        ``look_first`` (for shared records, such as company-wide cost codes, that may exist already).
+        """
+        key, _ = self.deliverer.ensure(what, find, create, may_adopt=True, look_first=look_first or self.resuming)
         return key
 
     def call(self, what: str, fn: Callable[[], T]) -> T:

@@ -112,6 +112,7 @@ def env() -> Iterator[Env]:
         company.imports.cost_types()
         company.imports.cost_codes()
         yield Env(clock, Gateway(test_client), wire, company, connector, approver)
+        assert all(f.times == 0 for f in wire.faults), "a scripted fault never fired"
         client.close()
     store.close()
 
