@@ -171,6 +171,8 @@ class ErpIntegrations:
             facts["line_amounts"] = [ln.amount for ln in item.lines if not ln.in_erp]
         if isinstance(item, o.Invoice):
             facts["amount_this_period"] = item.amount_this_period
+            facts["work_completed"] = item.work_completed_this_period
+            facts["retainage_released"] = item.retainage_released
         return facts
 
     def _structure_breaches(self, item: o.Entity, connector: Connector) -> Iterator[tuple[str, str]]:
