@@ -93,9 +93,8 @@ class CapabilityMatrix:
         try:
             return self.capabilities[object_name]
         except KeyError:
-            return Capability(object_name, False, False, "",
-                              export_note=f"{self.title} has no counterpart for {OBJECTS.get(object_name, object_name)}",
-                              import_note=f"{self.title} has no counterpart for {OBJECTS.get(object_name, object_name)}")
+            note = f"{self.title} has no counterpart for {OBJECTS.get(object_name, object_name)}"
+            return Capability(object_name, False, False, "", export_note=note, import_note=note)
 
     def supports(self, object_name: str, direction: Direction) -> bool:
         cap = self.capability(object_name)
@@ -143,4 +142,5 @@ class CapabilityMatrix:
     def rows(self) -> Iterable[tuple[str, str, str, str]]:
         """(Procore object, export, import, ERP object) rows for docs and reports."""
         for name, cap in self.capabilities.items():
-            yield (OBJECTS.get(name, name), "yes" if cap.export else "no", "yes" if cap.import_ else "no", cap.erp_object)
+            yield (OBJECTS.get(name, name), "yes" if cap.export else "no", "yes" if cap.import_ else "no",
+                   cap.erp_object)

@@ -310,7 +310,8 @@ class AcumaticaConnector(Connector):
                     "CostCode": line.cost_code, "OriginalBudgetedAmount": line.amount,
                     "Description": line.description or f"{line.cost_code} {line.cost_type}"}
             # An upsert by key with absolute amounts: repeating it leaves the same budget.
-            ctx.call(f"cost budget line {line.cost_code} {line.cost_type}", lambda b=body: self._put("ProjectBudget", b))
+            ctx.call(f"cost budget line {line.cost_code} {line.cost_type}",
+                     lambda b=body: self._put("ProjectBudget", b))
             lines[line.line_id] = f"{job}:{task}:{line.cost_type}:{line.cost_code}"
         return p.Receipt(job, {"ProjectID": job}, lines)
 
@@ -444,7 +445,8 @@ class AcumaticaConnector(Connector):
         notes = []
         for ln in invoice.lines:
             # Materials presently stored and their retainage are not sent to Acumatica.
-            row: dict[str, Any] = {"POOrderType": po_type, "POOrderNbr": number, "Amount": ln.work_completed_this_period,
+            row: dict[str, Any] = {"POOrderType": po_type, "POOrderNbr": number,
+                                   "Amount": ln.work_completed_this_period,
                                    "TransactionDescription": ln.description or None, "Project": invoice.job_id,
                                    "ProjectTask": self._task_of(ln.sub_job), "CostCode": ln.cost_code,
                                    "custom": {"Transactions": {"CuryRetainageAmt": {

@@ -306,7 +306,8 @@ def test_exports_a_bill_on_hold_with_retainage_and_without_materials(env: Env) -
     assert (v(line, "POOrderNbr"), v(line, "POLine"), v(line, "CostCode")) == (sc.origin_id, 1, "03-300")
     custom = env.acu.client.get(
         f"{BASE}/Bill/Bill/{invoice.origin_id}",
-        params={"$expand": "Details", "$custom": "Document.RetainageApply,Details/Transactions.CuryRetainageAmt"}).json()
+        params={"$expand": "Details",
+                "$custom": "Document.RetainageApply,Details/Transactions.CuryRetainageAmt"}).json()
     assert custom["custom"]["Document"]["RetainageApply"]["value"] is True
     assert custom["Details"][0]["custom"]["Transactions"]["CuryRetainageAmt"]["value"] == 4000
     # an invoice that only releases retainage is not sent at all
