@@ -217,6 +217,10 @@ class Sage100Connector(Connector):
             if after is None:
                 return rows
 
+    def _phase_rows(self, job: int, phase: int) -> list[dict[str, Any]]:
+        # Budget lines are listed by job and narrowed to a phase here (phase 0 is "no phase").
+        return [r for r in self._list("bdglin", recnum=job) if (r.get("phsnum") or 0) == phase]
+
     def _insert(self, table: str, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self._raw("POST", f"/records/{table}", json_body=_clean(body))["record"])
 
@@ -266,7 +270,7 @@ class Sage100Connector(Connector):
         """The project's cost codes as $0 budget lines (the shell budget)."""
         if not codes:
             return
-        have = {_code_text(r["cstcde"]) for r in self._list("bdglin", recnum=job, phsnum=0)}
+        have = {_code_text(r["cstcde"]) for r in self._phase_rows(job, 0)}
         for spec in codes:
             number = sage_code(spec.code)
             if _code_text(number) in have:
@@ -277,7 +281,7 @@ class Sage100Connector(Connector):
                                                                          "cstcde": n})["_idnum"]))
 
     def _budget_row(self, job: int, code: Decimal, phase: int = 0) -> dict[str, Any] | None:
-        rows = self._list("bdglin", recnum=job, phsnum=phase, cstcde=code)
+        rows = [r for r in self._list("bdglin", recnum=job, cstcde=code) if (r.get("phsnum") or 0) == phase]
         return rows[0] if rows else None
 
     def export_cost_codes(self, job_id: str, codes: tuple[p.CostCodeSpec, ...], ctx: ExportContext) -> dict[str, str]:
@@ -593,7 +597,7 @@ class Sage100Connector(Connector):
     def fetch_jobs(self) -> list[p.ErpJob]:
         out = []
         budgets: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for row in self._list("bdglin", phsnum=0):
+        for row in (r for r in self._list("bdglin") if not r.get("phsnum")):
             budgets[row["recnum"]].append(row)
         names = {_code_text(r["recnum"]): r["cdenme"] for r in self._list("cstcde")}
         for job in self._list("actrec"):
@@ -614,7 +618,7 @@ class Sage100Connector(Connector):
         phases = [r for r in self._list("jobphs", recnum=job) if r["phsnum"] >= 1]
         out = []
         for phase in phases:
-            rows = self._list("bdglin", recnum=job, phsnum=phase["phsnum"])
+            rows = self._phase_rows(job, phase["phsnum"])
             # Cost codes come from the phase's budget lines with amounts above $0.
             out.append(p.ErpSubJob(job_id, str(phase["phsnum"]), phase["phsnme"],
                                    tuple(self._codes_from_budget(rows, positive_only=True))))
@@ -644,7 +648,7 @@ class Sage100Connector(Connector):
         job = int(job_id)
         committed = self._commitment_invoices(job)
         totals: dict[tuple[str | None, str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        for row in self._list("jobcst", jobnum=job, status=1):
+        for row in (r for r in self._list("jobcst", jobnum=job) if r.get("status") != 2):
             key = (str(row["phsnum"]) if row.get("phsnum") else None, _code_text(row["cstcde"]), str(row["csttyp"]))
             amount = _dec(row.get("cstamt"))
             bucket = totals[key]
