@@ -431,3 +431,23 @@ def test_idle_session_signs_in_again_and_throttling_backs_off(env: Env) -> None:
     assert env.approver.accept(vendor.send_to_erp(), erp_vendor_id="V501").ok
     logins = [r for r in env.wire.log if r.url.path.endswith("/auth/login")]
     assert len(logins) == 2
+
+
+def test_exports_a_po_change_order(env: Env) -> None:
+    project = new_project(env)
+    vendor = linked_vendor(env)
+    po = project.commitments.create_purchase_order(title="Ready mix", vendor=vendor, accounting_method="unit")
+    line = po.add_line("03-300", "MATERIAL", quantity=40, unit_cost=150, uom="CY")
+    po.update(status="Approved")
+    assert env.approver.accept(po.send_to_erp()).ok
+    cco = po.change_orders.create(title="More concrete", status="Approved")
+    cco.add_line(quantity=4, unit_cost=150, line=line)
+    assert env.approver.accept(cco.send_to_erp()).ok
+    co = env.acu.get("ChangeOrder", cco.refresh().origin_id, expand="Commitments")
+    row = co["Commitments"][0]
+    assert (v(row, "POType"), v(row, "PONbr"), v(row, "POLineNbr"), v(row, "Amount")) == (
+        "Normal", po.refresh().origin_id, 1, 600)
+    record = env.acu.get("PurchaseOrder", "Normal", po.origin_id, expand="Details")
+    assert (v(record, "OrderTotal"), v(record["Details"][0], "OrderQty")) == (6600, 44)
+    budget = env.acu.list("ProjectBudget", "ProjectID eq 'P2001' and Type eq 'Expense'")
+    assert [(v(r, "CommittedCOAmount"), v(r, "RevisedCommittedAmount")) for r in budget] == [(600, 6600)]

@@ -437,3 +437,13 @@ def test_session_timeout_and_throttling(env: Env) -> None:
     assert env.approver.accept(vendor.send_to_erp(), erp_vendor_id="502").ok
     logins = [r for r in env.wire.log if r.url.path.endswith("/session")]
     assert len(logins) == 2
+
+
+def test_a_cost_code_made_in_procore_goes_to_6_5_with_the_job(env: Env) -> None:
+    env.company.cost_codes.create(code="12.100", description="Furnishings", cost_types=["1", "4"])
+    project = env.company.projects.create(name="Annex", project_number="2026002")
+    project.cost_codes.add("12.100")
+    assert env.approver.accept(project.send_to_erp(), erp_job_id="2026002").ok
+    code = env.sage.get("cstcde", "12.100")
+    assert (code["cdenme"], code["divnum"]) == ("Furnishings", 12)
+    assert [r["cstcde"] for r in env.sage.list("bdglin", recnum=2026002)] == [12.1]
