@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 ENDPOINT = "Default"
 VERSIONS = ("23.200.001", "24.200.001")
@@ -32,10 +33,12 @@ TYPES = {
 }
 
 
+@lru_cache(maxsize=64)
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
+@lru_cache(maxsize=64)
 def in_version(since: str, version: str) -> bool:
     return version_key(since) <= version_key(version)
 
@@ -360,7 +363,6 @@ BILL_DETAIL = Entity(
            since={"LCLineNbr": "24.200.001", "LCNbr": "24.200.001", "LCType": "24.200.001"},
            labels={"ProjectTask": "Project Task", "POOrderNbr": "PO Number", "POLine": "PO Line"}),
     top_level=False, table="AP Transactions", view="Transactions",
-    custom={"Transactions": {"RetainagePct": "CustomDecimalField", "CuryRetainageAmt": "CustomDecimalField"}},
 )
 
 BILL_APPLICATION = Entity(
@@ -576,12 +578,8 @@ CHANGE_ORDER = Entity(
     graph="PX.Objects.PM.ChangeOrderEntry", view="Document", table="Change Order",
 )
 
-BILL_CUSTOM = {
-    "Document": {"RetainageApply": "CustomBooleanField", "IsRetainageDocument": "CustomBooleanField",
-                 "OrigRefNbr": "CustomStringField"},
-    "CurrentDocument": {"DefRetainagePct": "CustomDecimalField", "CuryRetainageTotal": "CustomDecimalField",
-                        "CuryRetainageUnreleasedAmt": "CustomDecimalField"},
-}
+# Retainage fields join these per tenant (``bill_retainage`` settings); see rules/payables.py.
+BILL_CUSTOM = {"Document": {"IsRetainageDocument": "CustomBooleanField", "OrigRefNbr": "CustomStringField"}}
 
 BILL = Entity(
     "Bill",

@@ -118,14 +118,17 @@ class Call:
         raise errors.server_error(f"The branch '{header}' cannot be found in the system.")
 
     def custom_fields(self) -> dict[str, Any]:
-        extra = dict(self.settings.get("custom_fields") or {})
-        catalog = retainage_catalog(self.settings)
-        if catalog:
-            bill = {view: dict(flds) for view, flds in (extra.get("Bill") or {}).items() if isinstance(flds, dict)}
-            for view, flds in catalog.items():
-                bill.setdefault(view, {}).update(flds)
-            extra["Bill"] = bill
-        return extra
+        if "custom_fields" not in self.ctx.cache:
+            extra = dict(self.settings.get("custom_fields") or {})
+            for schema_name, views in retainage_catalog(self.settings).items():
+                merged = {view: dict(flds) for view, flds in (extra.get(schema_name) or {}).items()
+                          if isinstance(flds, dict)}
+                for view, flds in views.items():
+                    merged.setdefault(view, {}).update(flds)
+                extra[schema_name] = merged
+            self.ctx.cache["custom_fields"] = extra
+        found: dict[str, Any] = self.ctx.cache["custom_fields"]
+        return found
 
     def bad_query(self, message: str) -> errors.AcumaticaError:
         status = int(self.settings.get("bad_query_status", 400))
@@ -444,7 +447,13 @@ async def put_record(call: Call, ent: Entity) -> Response:
 
 @guarded
 async def member(request: Request) -> Response:
-    allow(request, "GET", "PUT", "POST", "DELETE")
+    rest = request.path_params["rest"].split("/")
+    if len(rest) >= 3 and rest[-2] == "files":
+        allow(request, "PUT")
+    elif len(rest) == 1:
+        allow(request, "GET", "POST", "DELETE")
+    else:
+        allow(request, "GET", "DELETE")
     call, release = await _call(request)
     try:
         ent = _entity(request, call.version)

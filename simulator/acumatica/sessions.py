@@ -155,7 +155,7 @@ async def login(request: Request) -> Response:
             token = secrets.token_hex(32)
         sid = secrets.token_urlsafe(18)
         store.put_session(token, tenant.id, ERP, user[0], now + _idle_seconds(settings),
-                          {"sid": sid, "branch": branch, "locale": creds.get("locale") or "en-US"})
+                          {"sid": sid, "branch": branch, "locale": creds.get("locale") or "en-US", "last": now})
     except errors.AcumaticaError as exc:
         return exc.response()
     response = Response(status_code=204)
@@ -202,10 +202,14 @@ def authenticate(request: Request) -> Session:
         store.delete_session(token)  # type: ignore[arg-type]
         raise _unauthorized(None)
     settings = settings_of(tenant)
-    if expires_at <= now:
+    # Idle time counts from the last request under the tenant's current setting, so a changed timeout
+    # applies to live sessions too.
+    last = float(data.get("last", expires_at - _idle_seconds(settings)))
+    if last + _idle_seconds(settings) <= now:
         store.delete_session(token)  # type: ignore[arg-type]
         raise _unauthorized(settings)
-    store.touch_session(token, now + _idle_seconds(settings))  # type: ignore[arg-type]
+    data["last"] = now
+    store.put_session(token, tenant_id, ERP, user, now + _idle_seconds(settings), data)  # type: ignore[arg-type]
     return Session(token, tenant, user, str(data.get("branch") or ""), data)  # type: ignore[arg-type]
 
 

@@ -63,13 +63,14 @@ def retainage_paths(config: dict[str, Any]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def retainage_catalog(config: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The custom fields a tenant's Bill accepts for retainage, for the payload reader and $adHocSchema."""
+def retainage_catalog(config: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    """The custom fields a tenant's bills accept for retainage, per schema (Bill, BillDetail)."""
     if not (config.get("bill_retainage") or {}).get("via_custom", True):
         return {}
-    catalog: dict[str, dict[str, str]] = {}
+    catalog: dict[str, dict[str, dict[str, str]]] = {}
     for role, (view, name) in retainage_paths(config).items():
-        catalog.setdefault(view, {})[name] = RETAINAGE_TYPES[role]
+        schema_name = "BillDetail" if role.startswith("line_") else "Bill"
+        catalog.setdefault(schema_name, {}).setdefault(view, {})[name] = RETAINAGE_TYPES[role]
     return catalog
 
 
