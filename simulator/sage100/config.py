@@ -79,6 +79,9 @@ def banner(origin: str, config: dict[str, Any]) -> list[str]:
     ]
 
 
+DEFAULTS = default_config("", "")
+
+
 @dataclass(frozen=True)
 class Check:
     mode: str
@@ -109,7 +112,7 @@ class Settings:
 
     @classmethod
     def load(cls, config: dict[str, Any]) -> Settings:
-        merged = {**default_config("", ""), **config}
+        merged = {**DEFAULTS, **config}
 
         def bad(key: str, why: str) -> Sage100Error:
             return Sage100Error(409, "InvalidCompanySetting",
@@ -143,7 +146,7 @@ class Settings:
         checks: dict[str, Check] = {}
         raw_checks = merged["checks"] if isinstance(merged["checks"], dict) else {}
         for name in CHECKS:
-            entry = {**default_config("", "")["checks"][name], **(raw_checks.get(name) or {})}
+            entry = {**DEFAULTS["checks"][name], **(raw_checks.get(name) or {})}
             if entry["mode"] not in CHECK_MODES:
                 raise bad(f"checks.{name}.mode", f"must be one of {', '.join(CHECK_MODES)}")
             checks[name] = Check(entry["mode"], number(f"checks.{name}.tolerance_percent", entry["tolerance_percent"]),

@@ -18,7 +18,7 @@ from simulator.sage100.books import Books, Row, code_text
 from simulator.sage100.config import MAX_PAGE_SIZE, Settings
 from simulator.sage100.errors import Problem, Sage100Error, bad_request, invalid, not_found
 from simulator.sage100.handler import Handler
-from simulator.sage100.tables import TABLES, Column, Table
+from simulator.sage100.tables import MAX_JOB_NUMBER, TABLES, Column, Table
 from simulator.sage100.wire import DATE, check_record, coerce, render
 from simulator.store import Records
 
@@ -95,14 +95,19 @@ class Company:
     def find(self, table: Table, raw: str) -> tuple[Handler, Row]:
         handler = HANDLERS[table.name](self.books)
         key = self.parse_key(table, raw)
-        row = None
-        if not (table.key.cost_code and key.as_tuple().exponent < -3 and key != key.quantize(Decimal("0.001"))):
-            row = handler.find(key)
+        row = handler.find(key) if self._storable(table.key, key) else None
         if row is None:
-            shown = code_text(key) if table.key.cost_code and key == key.quantize(Decimal("0.001")) else raw
+            shown = code_text(key) if table.key.cost_code and self._storable(table.key, key) else raw
             raise not_found(f"{table.name} {shown} does not exist ({table.title}, {table.window})",
                             table=table.name, record=key if isinstance(key, int) else raw)
         return handler, row
+
+    @staticmethod
+    def _storable(column: Column, key: Any) -> bool:
+        """Whether a key could name a stored record at all (in range, with no extra decimals)."""
+        if column.type == "decimal":
+            return bool(abs(key) <= column.limit and key == key.quantize(column.scale))
+        return column.minimum is None or column.minimum <= key <= (column.maximum or key)
 
     def retrieve(self, table_name: str, raw: str) -> dict[str, Any]:
         table = table_of(table_name)
@@ -165,7 +170,7 @@ class Company:
                 else:
                     wrong(name, "limit", f"limit must be an integer from 1 to {MAX_PAGE_SIZE} (got {raw!r})")
             elif name == "after":
-                if INTEGER.match(raw) and int(raw) >= 0:
+                if INTEGER.match(raw) and 0 <= int(raw) <= MAX_JOB_NUMBER:
                     after = int(raw)
                 else:
                     wrong(name, "after", f"after must be an _idnum of 0 or more (got {raw!r})")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from simulator import __version__
 from simulator.sage100.config import MAX_PAGE_SIZE
-from simulator.sage100.tables import TABLES, Column, Table
+from simulator.sage100.tables import MAX_JOB_NUMBER, TABLES, Column, Table
 
 JSON = "application/json"
 ERRORS = {"400": "The request is malformed or a value breaks its column's definition",
@@ -17,7 +18,8 @@ ERRORS = {"400": "The request is malformed or a value breaks its column's defini
 
 
 def _number(value: Any) -> int | float:
-    return int(value) if value == int(value) else float(value)
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def column_schema(column: Column, *, write: bool) -> dict[str, Any]:
@@ -122,7 +124,7 @@ def _filters(table: Table) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
          "description": "Rows per page (company default 100)."},
-        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0},
+        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_JOB_NUMBER},
          "description": "Keyset paging: rows with _idnum greater than this (use next_after)."},
         {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"},
          "description": "Only rows changed at or after this time (upddte)."},

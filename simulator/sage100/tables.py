@@ -170,7 +170,6 @@ def _job(name: str, label: str = "Job number", **kw: Any) -> Column:
 
 def _phase(name: str = "phsnum", label: str = "Phase (0 = none)", **kw: Any) -> Column:
     kw.setdefault("default", 0)
-    kw.setdefault("filter", True)
     return _int(name, label, ref="jobphs", **kw)
 
 
@@ -181,7 +180,6 @@ def _cost_code(name: str, label: str = "Cost code", **kw: Any) -> Column:
 
 
 def _cost_type(name: str = "csttyp", label: str = "Cost type", **kw: Any) -> Column:
-    kw.setdefault("filter", True)
     return Column(name, "int", label, enum=COST_TYPE, ref="csttyp", **kw)
 
 

@@ -96,14 +96,14 @@ def coerce(table: Table, column: Column, value: Any, record: Any = None) -> Any:
         number = Decimal(value)
         exponent = number.as_tuple().exponent
         assert isinstance(exponent, int)  # NaN and infinities never get past the parser
+        if abs(number) > column.limit:  # before any quantize, which huge numbers overflow
+            raise problem("digits", f"{value} has more than {column.digits} digits before the point")
         if -exponent > column.places and number != number.quantize(column.scale):
             if column.cost_code:
                 raise problem("cost_code_decimals",
                               f"cost codes have at most 3 decimals (got {value}); e.g. 2010.000")
             raise problem("decimal_places", f"at most {column.places} decimals (got {value})")
         number = number.quantize(column.scale)
-        if abs(number) > column.limit:
-            raise problem("digits", f"{value} has more than {column.digits} digits before the point")
         if column.minimum is not None and number < column.minimum:
             if column.cost_code:
                 raise problem("cost_code_leading_zero", f"cost codes cannot begin with zero (got {value})")
