@@ -17,8 +17,9 @@ from simulator.tenants import Tenants
 def default_services() -> list[Service]:
     # Imported here so each room is loaded only when an app is built.
     from simulator.intacct import service as intacct
+    from simulator.sage100 import service as sage100
 
-    return [intacct]
+    return [intacct, sage100]
 
 
 def create_app(
