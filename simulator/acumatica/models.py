@@ -100,6 +100,22 @@ class Book:
         for rec in self.records.iter(kind_of(ent), batch=batch):
             yield Stored(rec.id, rec.data)
 
+    def iter_where(self, ent: Entity, where: str, params: list[Any], batch: int = 500) -> Iterator[Stored]:
+        """Records whose stored JSON meets a SQL condition (a ``$filter`` narrowed in the database), in id order.
+
+        Reads the store's records table through its public ``execute``, always bound to this tenant.
+        """
+        last = 0
+        sql = (f"SELECT id, data FROM records WHERE tenant = ? AND kind = ? AND id > ? AND ({where}) "
+               f"ORDER BY id LIMIT ?")
+        while True:
+            rows = self.records.store.execute(sql, (self.records.tenant, kind_of(ent), last, *params, batch)).fetchall()
+            for rid, data in rows:
+                yield Stored(rid, json.loads(data))
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
     def children(self, ent: Entity, parent: int) -> list[Stored]:
         return [Stored(r.id, r.data) for r in self.records.children(kind_of(ent), parent)]
 

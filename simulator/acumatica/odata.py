@@ -639,3 +639,89 @@ def key_equalities(tree: Any) -> dict[str, Any]:
 
     walk(tree)
     return found
+
+
+# -- narrowing in the database ----------------------------------------------------------------
+
+_SQL_OPS = {"eq": "=", "ne": "<>", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+_FLIP = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
+_NUMERIC = ("Decimal", "Int", "Short", "Long")
+# Non-ASCII text may case-fold in ways SQLite's lower() does not; such rows always stay candidates.
+_NON_ASCII = "{col} GLOB '*[^\x01-\x7f]*'"
+
+
+def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = frozenset()
+              ) -> tuple[str, list[Any]] | None:
+    """A SQL condition on the stored JSON that every record matching ``tree`` meets.
+
+    It only narrows the rows read; the compiled predicate still decides each one, so any term this
+    cannot express simply drops out (reads as true). None when nothing narrows.
+    """
+
+    def column(node: Any) -> tuple[str, str] | None:
+        if not isinstance(node, Path) or len(node.parts) != 1:
+            return None
+        fld = ent.field(node.parts[0])
+        if fld is None or not in_version(fld.since, version) or fld.name in derived:
+            return None
+        return f"json_extract(data, '$.fields.{fld.name}')", fld.type
+
+    def compare(op: str, col: str, ftype: str, value: Any) -> tuple[str, list[Any]] | None:
+        if value is None:
+            if op == "eq":
+                return f"{col} IS NULL", []
+            if op == "ne":
+                return f"{col} IS NOT NULL", []
+            return None
+        if ftype == "String" and isinstance(value, str) and op in ("eq", "ne") and value.isascii():
+            guard = _NON_ASCII.format(col=col)
+            if op == "eq":
+                return f"(lower({col}) = ? OR {guard})", [value.lower()]
+            return f"({col} IS NULL OR lower({col}) <> ? OR {guard})", [value.lower()]
+        if ftype in _NUMERIC and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            number = float(value)
+            if op == "ne":
+                return f"({col} IS NULL OR {col} <> ?)", [number]
+            return f"{col} {_SQL_OPS[op]} ?", [number]
+        if ftype == "Boolean" and isinstance(value, bool) and op in ("eq", "ne"):
+            if op == "eq":
+                return f"{col} = ?", [int(value)]
+            return f"({col} IS NULL OR {col} <> ?)", [int(value)]
+        return None
+
+    def like(name: str, args: tuple[Any, ...]) -> tuple[str, list[Any]] | None:
+        if name == "substringof":
+            args = (args[1], args[0])
+        target, needle = args
+        found = column(target)
+        if found is None or found[1] != "String" or not isinstance(needle, Literal) or \
+                not isinstance(needle.value, str) or not needle.value.isascii():
+            return None
+        col = found[0]
+        escaped = needle.value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = {"startswith": f"{escaped}%", "endswith": f"%{escaped}"}.get(name, f"%{escaped}%")
+        return f"(lower({col}) LIKE ? ESCAPE '\\' OR {_NON_ASCII.format(col=col)})", [pattern]
+
+    def go(node: Any) -> tuple[str, list[Any]] | None:
+        if isinstance(node, Binary) and node.op in ("and", "or"):
+            left, right = go(node.left), go(node.right)
+            if node.op == "and":
+                if left is None or right is None:
+                    return left or right
+                return f"({left[0]}) AND ({right[0]})", left[1] + right[1]
+            if left is None or right is None:
+                return None
+            return f"({left[0]}) OR ({right[0]})", left[1] + right[1]
+        if isinstance(node, Binary) and node.op in COMPARISONS:
+            op, left, right = node.op, node.left, node.right
+            if isinstance(left, Literal):
+                left, right, op = right, left, _FLIP[op]
+            found = column(left)
+            if found is None or not isinstance(right, Literal):
+                return None
+            return compare(op, found[0], found[1], right.value)
+        if isinstance(node, Call) and node.name in ("startswith", "endswith", "substringof", "contains"):
+            return like(node.name, node.args)
+        return None
+
+    return go(tree)

@@ -26,7 +26,7 @@ from simulator.acumatica import errors, rules, swagger
 from simulator.acumatica.config import MOUNT
 from simulator.acumatica.entities import ENDPOINT, ENTITIES, VERSIONS, Entity, entity as entity_in, in_version, schema
 from simulator.acumatica.models import Book, Stored
-from simulator.acumatica.odata import FilterError, compile_filter, key_equalities
+from simulator.acumatica.odata import FilterError, compile_filter, key_equalities, prefilter
 from simulator.acumatica.rules.base import NEW, empty
 from simulator.acumatica.rules.payables import retainage_catalog
 from simulator.acumatica.sessions import Session, authenticate, enter, login, logout
@@ -401,7 +401,8 @@ def list_records(call: Call, ent: Entity) -> Response:
         found = call.ctx.book.by_keys(ent, [pinned[k] for k in ent.keys])
         candidates = [found] if found is not None else []
     else:
-        candidates = call.ctx.book.iter(ent)
+        narrowed = prefilter(tree, ent, call.version, rule.derived_fields) if tree is not None else None
+        candidates = call.ctx.book.iter_where(ent, *narrowed) if narrowed else call.ctx.book.iter(ent)
     matched = 0
     for stored in candidates:
         node = call.view(ent, stored) if rule.derived_on_read else stored.node

@@ -130,3 +130,54 @@ def test_bad_filter_over_http_is_an_odata_error(acu: Acu) -> None:
     assert "Syntax error" in body["exceptionMessage"]
     acu.configure(bad_query_status=500)
     assert acu.get("Vendor", **{"$filter": "Nope eq 1"}).status_code == 500
+
+
+NARROWING_FILTERS = [
+    "VendorName eq 'straße bau'", "VendorName eq 'STRASSE BAU'", "VendorName ne 'Acme'", "Status eq 'Active'",
+    "Status ne 'Active'", "MaxReceipt gt 10", "MaxReceipt ne 5", "LeadTimedays le 3", "F1099Vendor eq true",
+    "F1099Vendor ne true", "TaxZone eq null", "TaxZone ne null", "startswith(VendorName, 'str')",
+    "endswith(VendorName, '_x%')", "substringof('BAU', VendorName)", "contains(VendorName, 'a')",
+    "VendorName eq 'Ωmega' or MaxReceipt eq 5", "not (Status eq 'Active') and MaxReceipt gt 0",
+    "tolower(VendorName) eq 'straße bau'", "MainContact/Email eq 'ap@acme.test'", "5 lt MaxReceipt",
+]
+
+
+def test_database_narrowing_never_changes_the_answer(acu: Acu) -> None:
+    from simulator.acumatica.odata import prefilter
+
+    extra = [
+        {"VendorID": "U1", "VendorName": "Straße Bau", "MaxReceipt": 12, "LeadTimedays": 2, "F1099Vendor": True},
+        {"VendorID": "U2", "VendorName": "STRASSE BAU", "MaxReceipt": 5, "TaxZone": "CA"},
+        {"VendorID": "U3", "VendorName": "Ωmega", "Status": "On Hold"},
+        {"VendorID": "U4", "VendorName": "under_x%", "MaxReceipt": 0},
+    ]
+    for body in extra:
+        acu.ok("Vendor", body)
+    everything = acu.one("Vendor", **{"$expand": "MainContact"})
+    for text in NARROWING_FILTERS:
+        pred, tree = compile_filter(text, VENDOR, V24)
+        expected = [val(v, "VendorID") for v in everything if pred(_as_node(v))]
+        got = [val(v, "VendorID") for v in acu.one("Vendor", **{"$filter": text, "$select": "VendorID"})]
+        assert got == expected, text
+    assert prefilter(parse("not (Status eq 'Active')"), VENDOR, V24) is None
+    assert prefilter(parse("Status eq 'Active' or tolower(VendorName) eq 'x'"), VENDOR, V24) is None
+
+
+def _as_node(record: dict[str, Any]) -> dict[str, Any]:
+    """A rendered record back into the stored node shape the predicate reads."""
+    from simulator.acumatica.wire import coerce
+
+    def fields(rec: dict[str, Any], ent: Any) -> dict[str, Any]:
+        out = {}
+        for fld in ent.fields:
+            wrapped = rec.get(fld.name) or {}
+            if "value" in wrapped:
+                out[fld.name] = coerce(fld.type, wrapped["value"]) if fld.type == "DateTime" else wrapped["value"]
+        return out
+
+    from simulator.acumatica.entities import CONTACT
+
+    node: dict[str, Any] = {"fields": fields(record, VENDOR), "links": {}, "custom": {}}
+    if "MainContact" in record:
+        node["links"]["MainContact"] = {"fields": fields(record["MainContact"], CONTACT)}
+    return node

@@ -146,6 +146,8 @@ class Rules:
     sequence: str = ""
     derived_on_read = False
     """True when some fields are computed at read time (``view`` does work)."""
+    derived_fields: frozenset[str] = frozenset()
+    """Header fields only ``view`` fills in: a filter on them cannot be narrowed in the database."""
     locked_message = "The document is released and cannot be edited."
 
     # -- hooks -------------------------------------------------------------------

@@ -40,6 +40,7 @@ def _approval(ctx: Ctx, entity_name: str) -> bool:
 class ProjectRules(Rules):
     entity = PROJECT
     derived_on_read = True
+    derived_fields = frozenset({"Assets", "Liabilities", "Income", "Expenses"})
     always_editable = frozenset({"Hold"})
 
     def defaults(self, ctx: Ctx, node: dict[str, Any]) -> None:
@@ -375,6 +376,10 @@ class ProjectTaskRules(Rules):
 class ProjectBudgetRules(Rules):
     entity = PROJECT_BUDGET
     derived_on_read = True
+    derived_fields = frozenset(ledger.SUMS) | frozenset({
+        "RevisedBudgetedAmount", "RevisedBudgetedQty", "RevisedCommittedAmount", "RevisedCommittedQty",
+        "ActualPlusOpenCommittedAmount", "VarianceAmount", "Performance", "PercentageOfCompletion",
+        "CostToComplete", "CostAtCompletion", "DraftInvoicesAmount", "BudgetedCOAmount", "BudgetedCOQty"})
 
     def key_defaults(self, ctx: Ctx, patch: Patch) -> None:
         f = patch.fields
