@@ -5,6 +5,7 @@ Layout: ``routes`` (HTTP) -> ``wire`` (JSON, values, errors) -> ``models`` (oper
 checks); ``tables`` defines every table once and ``openapi`` serves it as ``/sage100/openapi.json``.
 """
 
+from simulator.sage100.backoffice import ACTIONS
 from simulator.sage100.config import banner, default_config
 from simulator.sage100.routes import ROUTES
 from simulator.sage100.seed import seed
@@ -17,6 +18,7 @@ service = Service(
     default_config=default_config,
     seed=seed,
     banner=banner,
+    backoffice=ACTIONS,
 )
 
 __all__ = ["service"]
