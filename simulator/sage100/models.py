@@ -19,8 +19,8 @@ from simulator.sage100.config import MAX_PAGE_SIZE, Settings
 from simulator.sage100.errors import Problem, Sage100Error, bad_request, invalid, not_found
 from simulator.sage100.handler import Handler
 from simulator.sage100.tables import MAX_JOB_NUMBER, TABLES, Column, Table
-from simulator.sage100.wire import DATE, check_record, coerce, render
-from simulator.store import Records
+from simulator.sage100.wire import DATE, check_record, coerce, render, render_stored
+from simulator.store import Record, Records
 
 HANDLERS: dict[str, type[Handler]] = {
     "actrec": jobs.Jobs, "jobphs": jobs.Phases, "cstcde": jobs.CostCodes, "csttyp": jobs.CostTypes,
@@ -129,31 +129,39 @@ class Company:
             else:
                 parent = int(value)
 
-        def matches(row: Row) -> bool:
-            if since is not None and (row["upddte"] or "") < since:
-                return False
-            return all(row.values.get(name) == value for name, value in filters.items())
+        decimals = {name for name in filters if table.by_name[name].type == "decimal"}
 
-        found: list[Row] = []
+        def matches(record: Record) -> bool:
+            data = record.data
+            if since is not None and (data.get("upddte") or "") < since:
+                return False
+            for name, value in filters.items():
+                have = data.get(name)
+                if name in decimals and have is not None:
+                    have = Decimal(have)
+                if have != value:
+                    return False
+            return True
+
+        found: list[Record] = []
         cursor = after
         batch = limit if not filters and since is None else max(limit, 500)
         while len(found) < limit:
             if parent is not None:
-                rows = self.books.children_page(table.name, parent, after=cursor, limit=batch)
+                records = self.books.children_records(table.name, parent, after=cursor, limit=batch)
             else:
-                rows = [self.books._row(table, r) for r in
-                        self.records.scan(f"sage100.{table.name}", limit=batch, after_id=cursor)]
-            for row in rows:
-                cursor = row.id
-                if matches(row):
-                    found.append(row)
+                records = self.records.scan(f"sage100.{table.name}", limit=batch, after_id=cursor)
+            for record in records:
+                cursor = record.id
+                if matches(record):
+                    found.append(record)
                     if len(found) == limit:
                         break
-            if len(rows) < batch:
+            if len(records) < batch:
                 break
         more = len(found) == limit
         return {"table": table.name, "count": len(found), "next_after": found[-1].id if more else None,
-                "records": [self.render(r, lines=False) for r in found]}
+                "records": [render_stored(table, r.id, r.data) for r in found]}
 
     def _query(self, table: Table, query: Mapping[str, str]) -> tuple[int, int, str | None, dict[str, Any]]:
         problems: list[Problem] = []

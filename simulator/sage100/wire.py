@@ -200,6 +200,15 @@ def render(table: Table, idnum: int, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def render_stored(table: Table, idnum: int, data: dict[str, Any]) -> dict[str, Any]:
+    """``render`` straight from a stored document (decimals kept as text), for page reads."""
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        value = idnum if column.name == "_idnum" else data.get(column.name)
+        out[column.name] = float(value) if column.type == "decimal" and value is not None else value
+    return out
+
+
 class SageJSON(JSONResponse):
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
