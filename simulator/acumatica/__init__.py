@@ -7,6 +7,7 @@ definition of the contract that ``swagger`` publishes.
 
 from __future__ import annotations
 
+from simulator.acumatica.backoffice import ACTIONS
 from simulator.acumatica.config import banner, default_config
 from simulator.acumatica.routes import routes
 from simulator.acumatica.seed import seed
@@ -19,6 +20,7 @@ service = Service(
     default_config=default_config,
     seed=seed,
     banner=banner,
+    backoffice=ACTIONS,
 )
 
 __all__ = ["service"]
