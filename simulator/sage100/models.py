@@ -128,6 +128,7 @@ class Company:
                 parent = job.id if job is not None else -1
             else:
                 parent = int(value)
+            del filters[parent_column]  # the index answers it
 
         decimals = {name for name in filters if table.by_name[name].type == "decimal"}
 
