@@ -10,12 +10,13 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from starlette.responses import JSONResponse
 
 from simulator.sage100.errors import Problem, Sage100Error, bad_request, invalid
-from simulator.sage100.tables import Column, Table
+from simulator.sage100.tables import TABLES, Column, Table
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -202,11 +203,21 @@ def render(table: Table, idnum: int, values: dict[str, Any]) -> dict[str, Any]:
 
 def render_stored(table: Table, idnum: int, data: dict[str, Any]) -> dict[str, Any]:
     """``render`` straight from a stored document (decimals kept as text), for page reads."""
-    out: dict[str, Any] = {}
-    for column in table.columns:
-        value = idnum if column.name == "_idnum" else data.get(column.name)
-        out[column.name] = float(value) if column.type == "decimal" and value is not None else value
+    names, decimals = _layout(table.name)
+    get = data.get
+    out = {name: get(name) for name in names}
+    out["_idnum"] = idnum
+    for name in decimals:
+        value = out[name]
+        if value is not None:
+            out[name] = float(value)
     return out
+
+
+@cache
+def _layout(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    columns = TABLES[name].columns
+    return tuple(c.name for c in columns), tuple(c.name for c in columns if c.type == "decimal")
 
 
 class SageJSON(JSONResponse):
