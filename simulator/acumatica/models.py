@@ -54,6 +54,8 @@ class Book:
 
     def __init__(self, records: Records) -> None:
         self.records = records
+        # Rows found by key during this request; a write to a kind forgets that kind's rows.
+        self._found: dict[tuple[str, str], Stored] = {}
 
     # -- entity records ---------------------------------------------------------------
 
@@ -62,8 +64,20 @@ class Book:
         return [fields.get(k) for k in ent.keys]
 
     def by_keys(self, ent: Entity, values: list[Any]) -> Stored | None:
-        rec = self.records.get_by_key(kind_of(ent), key_of(values))
-        return None if rec is None else Stored(rec.id, rec.data)
+        token = (kind_of(ent), key_of(values))
+        found = self._found.get(token)
+        if found is not None:
+            return found
+        rec = self.records.get_by_key(*token)
+        if rec is None:
+            return None
+        found = self._found[token] = Stored(rec.id, rec.data)
+        return found
+
+    def _forget(self, ent: Entity) -> None:
+        kind = kind_of(ent)
+        for token in [t for t in self._found if t[0] == kind]:
+            del self._found[token]
 
     def by_id(self, ent: Entity, record_id: str) -> Stored | None:
         try:
@@ -87,9 +101,11 @@ class Book:
         return rid
 
     def update(self, ent: Entity, rid: int, node: dict[str, Any]) -> None:
+        self._forget(ent)
         self.records.update(kind_of(ent), rid, node, key=key_of(self.key_values(ent, node)))
 
     def delete(self, ent: Entity, stored: Stored) -> None:
+        self._forget(ent)
         with self.records.store.transaction():
             self.records.delete(kind_of(ent), stored.rid)
             ref = self.records.get_by_key(ID_INDEX, stored.node["id"])

@@ -17,6 +17,7 @@ from simulator.acumatica import errors
 from simulator.acumatica.entities import Entity, schema
 from simulator.acumatica.models import Book, Stored, copy, new_id
 from simulator.acumatica.wire import Patch, store_datetime
+from simulator.store import DuplicateKey
 
 NEW = "<NEW>"
 CENT = Decimal("0.01")
@@ -452,9 +453,10 @@ def write(ctx: Ctx, ent: Entity, node: dict[str, Any], existing: Stored | None, 
         if inserting and ent.field("CreatedDateTime") is not None:
             node["fields"]["CreatedDateTime"] = ctx.stamp()
     if inserting:
-        if ctx.book.by_keys(ent, ctx.book.key_values(ent, node)) is not None:
-            raise errors.server_error(f"Another {ent.table} with the same key already exists.")
-        rid = ctx.book.insert(ent, node, parent=rules.parent_of(ctx, node))
+        try:
+            rid = ctx.book.insert(ent, node, parent=rules.parent_of(ctx, node))
+        except DuplicateKey as exc:
+            raise errors.server_error(f"Another {ent.table} with the same key already exists.") from exc
     else:
         assert existing is not None
         rid = existing.rid
