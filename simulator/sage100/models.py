@@ -276,6 +276,10 @@ class Company:
 
     def modify(self, table_name: str, raw_key: str, body: dict[str, Any]) -> Outcome:
         table = table_of(table_name)
+        with self.records.store.transaction():  # the record read is the record changed
+            return self._modify(table, raw_key, body)
+
+    def _modify(self, table: Table, raw_key: str, body: dict[str, Any]) -> Outcome:
         handler, row = self.find(table, raw_key)
         if table.lines and table.lines in body:
             raise bad_request(f"{table.name} {row.label}: change lines through table {table.lines}, not inside "
@@ -287,6 +291,10 @@ class Company:
 
     def delete(self, table_name: str, raw_key: str) -> Outcome:
         table = table_of(table_name)
+        with self.records.store.transaction():
+            return self._delete(table, raw_key)
+
+    def _delete(self, table: Table, raw_key: str) -> Outcome:
         handler, row = self.find(table, raw_key)
         gone = {"_idnum": row.id, "recnum": row["recnum"] if table.key_column != "_idnum" else row.label}
 
@@ -303,5 +311,6 @@ class Company:
             raise not_found(f"{table.name} has no action {name!r}"
                             + (f"; its actions are: {', '.join(table.actions)}" if table.actions else ""),
                             table=table.name, code="UnknownAction")
-        handler, row = self.find(table, raw_key)
-        return self._run(lambda: handler.action(row, name))
+        with self.records.store.transaction():
+            handler, row = self.find(table, raw_key)
+            return self._run(lambda: handler.action(row, name))
