@@ -57,6 +57,12 @@ def fixtures(args: argparse.Namespace) -> int:
     return 0
 
 
+def replay(args: argparse.Namespace) -> int:
+    from sync_core.replay.cli import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="erpsim", description="Local fakes of construction ERPs.")
     parser.add_argument("--version", action="version", version=f"erpsim {__version__}")
@@ -72,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("fixtures", help="build a company dataset (see: erpsim fixtures -- --help)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=fixtures)
+
+    from sync_core.replay.cli import add_arguments
+
+    p = commands.add_parser("replay", help="run scenario files (lifecycles) against the simulator on each ERP")
+    add_arguments(p)
+    p.set_defaults(func=replay)
 
     args = parser.parse_args(argv)
     return int(args.func(args))
