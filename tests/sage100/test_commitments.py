@@ -303,3 +303,26 @@ def test_change_order_line_rules(api: Api, budget: dict[str, Any]) -> None:
     line = api.add("sbcgln", {**base, "vndctc": sub["recnum"]})
     assert line["vndnum"] == 102 and line["chgnum"] == co["chgnum"]
     refused(api.delete("subcon", sub["recnum"], status=409), "subcontract_in_change_order")
+
+
+def test_subcontract_and_po_statuses(api: Api, budget: dict[str, Any]) -> None:
+    sub = subcontract(api, 100)
+    for status in (1, 2, 3, 4, 5, 6, 3):
+        assert api.modify("subcon", sub["recnum"], {"status": status})["record"]["status"] == status
+    refused(api.modify("subcon", sub["recnum"], {"status": 7}, status=400), "enum", field="status")
+    po = api.add("pchord", {"ordnum": "PO-S", "vndnum": 104, "jobnum": JOB,
+                            "pcorln": [{"cstcde": CODE, "csttyp": 1, "linqty": 1, "linprc": 10}]})
+    for status in (2, 3, 4, 5, 6, 1):
+        assert api.modify("pchord", po["recnum"], {"status": status})["record"]["status"] == status
+    refused(api.modify("pchord", po["recnum"], {"status": 0}, status=400), "enum", field="status")
+
+
+def test_purchase_order_lines_can_be_removed(api: Api, budget: dict[str, Any]) -> None:
+    po = api.add("pchord", {"ordnum": "PO-D", "vndnum": 104, "jobnum": JOB, "pcorln": [
+        {"cstcde": CODE, "csttyp": 1, "linqty": 1, "linprc": 10}, {"cstcde": CODE, "csttyp": 1, "linqty": 2,
+                                                                   "linprc": 10}]})
+    api.delete("pcorln", po["pcorln"][0]["_idnum"])
+    after = api.get("pchord", po["recnum"])
+    assert [line["linnum"] for line in after["pcorln"]] == [2] and after["pchttl"] == 20
+    # The next appended line still goes below the last one.
+    assert api.add("pcorln", {"recnum": po["recnum"], "cstcde": CODE, "csttyp": 1})["linnum"] == 3

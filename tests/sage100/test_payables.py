@@ -372,3 +372,17 @@ def test_keyset_paging_and_filters(api: Api, clock: Clock) -> None:
     api.modify("jobcst", 5, {"dscrpt": "changed"})
     later = clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     assert [r["recnum"] for r in api.list("jobcst", updated_since=later)["records"]] == [5]
+
+
+def test_unposted_invoice_lines_can_change_and_go(api: Api, sub: dict[str, Any]) -> None:
+    inv = invoice(api, amount=600)
+    line = api.add("apivln", {"_idref": inv["_idnum"], "cstcde": CODE, "csttyp": 4, "extttl": 400})
+    assert api.get("acpinv", inv["recnum"])["invttl"] == 1000
+    api.modify("apivln", line["_idnum"], {"extttl": 150})
+    assert api.get("acpinv", inv["recnum"])["invttl"] == 750
+    api.delete("apivln", line["_idnum"])
+    after = api.get("acpinv", inv["recnum"])
+    assert (after["invttl"], after["retain"], len(after["apivln"])) == (600, 60, 1)
+    api.delete("acpinv", inv["recnum"])
+    assert api.list("apivln")["count"] == 0
+    api.delete("subcon", 1)  # nothing refers to the subcontract any more
