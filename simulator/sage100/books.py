@@ -25,7 +25,6 @@ from simulator.store import Record, Records
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 TOTALS = "sage100._totals"
-INVOICE_NUMBERS = "sage100._invnum"
 
 # A budget cell: job, phase, cost code (canonical text), cost type.
 Combo = tuple[int, int, str, int]
