@@ -196,6 +196,13 @@ def create_company(ctx: Context, p: dict[str, Any]) -> Any:
                                         **_opt(p, "address", "city", "state", "zip", "website"))
 
 
+@register("pm", "add standard cost code", code=req("text"), description=req("text"), cost_types=P("any"))
+def add_standard_cost_code(ctx: Context, p: dict[str, Any]) -> Any:
+    """A code added to the company's ERP Standard Cost Code list in Procore (only where the ERP takes them)."""
+    return ctx.company.cost_codes.create(code=str(p["code"]), description=str(p["description"]),
+                                         cost_types=_types(p.get("cost_types")))
+
+
 @register("pm", "create user", name=req("text"), erp_integrations=P("words", choices=o.PERMISSION_LEVELS),
           can_push_to_accounting=P("bool"), tools=P("map"), email=TEXT)
 def create_user(ctx: Context, p: dict[str, Any]) -> Any:
@@ -493,8 +500,15 @@ BOOKKEEPER = ("create job", "create vendor", "pay bill", "release retainage", "p
               "update record")
 
 
-def _wire(value: Any) -> Any:
-    """A parameter as JSON for the back office: amounts as text, Procore items as their ERP ids."""
+VERBATIM = {"fields", "amounts", "filter"}
+
+
+def _wire(value: Any, verbatim: bool = False) -> Any:
+    """A parameter as JSON for the back office: amounts as text, Procore items as their ERP ids.
+
+    Keys become snake_case, except inside ``fields``, ``amounts`` and ``filter``, which carry the
+    ERP's own field names (or cost types) as written.
+    """
     if isinstance(value, o.Entity):
         if not value.origin_id:
             raise StepFailed(f"{value.describe()} is not in the ERP, so the bookkeeper cannot find it there")
@@ -504,9 +518,10 @@ def _wire(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {norm(k): _wire(v) for k, v in value.items()}
+        return {(str(k) if verbatim else norm(k)): _wire(v, verbatim or (not verbatim and norm(k) in VERBATIM))
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_wire(v) for v in value]
+        return [_wire(v, verbatim) for v in value]
     return value
 
 

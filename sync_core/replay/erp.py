@@ -286,13 +286,18 @@ class Sage100Reader(ErpReader):
         self.token: str | None = None
 
     def _call(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
-        if self.token is None:
-            response = self.client.post("/sage100/session", json=self.credentials)
-            if response.status_code != 201:
-                raise ReaderError(f"Sage 100 Contractor refused the sign-in: {_sage_message(response)}")
-            self.token = response.json()["token"]
-        response = self.client.request(method, f"/sage100{path}", params=params,
-                                       headers={"authorization": f"Bearer {self.token}"})
+        for attempt in (1, 2):
+            if self.token is None:
+                response = self.client.post("/sage100/session", json=self.credentials)
+                if response.status_code != 201:
+                    raise ReaderError(f"Sage 100 Contractor refused the sign-in: {_sage_message(response)}")
+                self.token = response.json()["token"]
+            response = self.client.request(method, f"/sage100{path}", params=params,
+                                           headers={"authorization": f"Bearer {self.token}"})
+            if response.status_code == 401 and attempt == 1:
+                self.token = None  # the session timed out (the clock moved): sign in again, once
+                continue
+            break
         if response.status_code == 404:
             return None
         if response.status_code >= 400:
@@ -450,12 +455,17 @@ class AcumaticaReader(ErpReader):
         self.signed_in = False
 
     def _get(self, path: str, **params: str) -> Any:
-        if not self.signed_in:
-            response = self.client.post("/acumatica/entity/auth/login", json=self.credentials)
-            if response.status_code != 204:
-                raise ReaderError(f"Acumatica refused the sign-in: {_acu_message(response)}")
-            self.signed_in = True
-        response = self.client.get(f"{self.base}/{path}", params=params or None)
+        for attempt in (1, 2):
+            if not self.signed_in:
+                response = self.client.post("/acumatica/entity/auth/login", json=self.credentials)
+                if response.status_code != 204:
+                    raise ReaderError(f"Acumatica refused the sign-in: {_acu_message(response)}")
+                self.signed_in = True
+            response = self.client.get(f"{self.base}/{path}", params=params or None)
+            if response.status_code == 401 and attempt == 1:
+                self.signed_in = False  # the session expired (the clock moved): sign in again, once
+                continue
+            break
         if response.status_code == 500 and "NoEntitySatisfiesTheCondition" in response.text:
             return None
         if response.status_code >= 400:

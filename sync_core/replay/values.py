@@ -74,8 +74,8 @@ def references(value: Any) -> set[str]:
     if isinstance(value, str):
         found.update(m.group(1) for m in REFERENCE.finditer(value))
     elif isinstance(value, Mapping):
-        for v in value.values():
-            found |= references(v)
+        for k, v in value.items():
+            found |= references(k) | references(v)
     elif isinstance(value, list):
         for v in value:
             found |= references(v)
@@ -93,10 +93,17 @@ def interpolate(value: Any, lookup: Lookup) -> Any:
             return lookup(whole.group(1), _path(whole.group(2)))
         return REFERENCE.sub(lambda m: text(lookup(m.group(1), _path(m.group(2)))), value)
     if isinstance(value, Mapping):
-        return {k: interpolate(v, lookup) for k, v in value.items()}
+        return {_key(k, lookup): interpolate(v, lookup) for k, v in value.items()}
     if isinstance(value, list):
         return [interpolate(v, lookup) for v in value]
     return value
+
+
+def _key(key: Any, lookup: Lookup) -> Any:
+    """Keys may refer to variables too (``{"${labor}": 8000}``); they always become text."""
+    if isinstance(key, str) and REFERENCE.search(key):
+        return REFERENCE.sub(lambda m: text(lookup(m.group(1), _path(m.group(2)))), key)
+    return key
 
 
 def _path(dotted: str) -> list[str]:
