@@ -67,6 +67,22 @@ def per_call(fn: Callable[[], object], calls: int, rounds: int = 5, warmup: int 
     return statistics.median(samples)
 
 
+def compare(measured: Callable[[], object], baseline: Callable[[], object], calls: int, rounds: int = 7,
+            warmup: int = 20) -> tuple[float, float]:
+    """Median seconds per call of each side, timed in alternating batches so shared-machine load hits both."""
+    for _ in range(warmup):
+        measured()
+        baseline()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        for side, fn in enumerate((measured, baseline)):
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            samples[side].append((time.perf_counter() - start) / calls)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def row(name: str, measured: float, baseline: float, target: float) -> dict[str, Any]:
     ratio = measured / baseline
     return {"check": name, "ms": round(measured * 1000, 3), "baseline_ms": round(baseline * 1000, 3),
