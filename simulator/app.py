@@ -16,10 +16,11 @@ from simulator.tenants import Tenants
 
 def default_services() -> list[Service]:
     # Imported here so each room is loaded only when an app is built.
+    from simulator.acumatica import service as acumatica
     from simulator.intacct import service as intacct
     from simulator.sage100 import service as sage100
 
-    return [intacct, sage100]
+    return [intacct, sage100, acumatica]
 
 
 def create_app(
