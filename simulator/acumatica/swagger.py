@@ -32,8 +32,10 @@ VALUE_TYPES = {
 CUSTOM_VALUE = {
     "CustomStringField": {"type": "string"}, "CustomDecimalField": {"type": "number", "format": "double"},
     "CustomDoubleField": {"type": "number", "format": "double"}, "CustomBooleanField": {"type": "boolean"},
-    "CustomIntField": {"type": "integer", "format": "int32"}, "CustomShortField": {"type": "integer", "format": "int32"},
-    "CustomLongField": {"type": "integer", "format": "int64"}, "CustomByteField": {"type": "integer", "format": "int32"},
+    "CustomIntField": {"type": "integer", "format": "int32"},
+    "CustomShortField": {"type": "integer", "format": "int32"},
+    "CustomLongField": {"type": "integer", "format": "int64"},
+    "CustomByteField": {"type": "integer", "format": "int32"},
     "CustomDateTimeField": {"type": "string", "format": "date-time"},
     "CustomGuidField": {"type": "string", "format": "uuid"},
 }

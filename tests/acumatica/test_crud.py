@@ -53,8 +53,9 @@ def test_missing_record_is_500_no_entity(acu: Acu) -> None:
     for path in ("Vendor/NOPE", "ProjectTask/1001", "Vendor/3f1e8c2a-1111-2222-3333-444455556666"):
         r = acu.get(path)
         assert r.status_code == 500, path
-        assert r.json() == {"message": "An error has occurred.", "exceptionMessage": "No entity satisfies the "
-                            "condition.", "exceptionType": "PX.Api.ContractBased.NoEntitySatisfiesTheConditionException",
+        assert r.json() == {"message": "An error has occurred.",
+                            "exceptionMessage": "No entity satisfies the condition.",
+                            "exceptionType": "PX.Api.ContractBased.NoEntitySatisfiesTheConditionException",
                             "stackTrace": ""}
 
 

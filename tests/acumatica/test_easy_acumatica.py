@@ -54,7 +54,8 @@ def test_easy_acumatica_end_to_end(server: ThreadedServer, tmp_path: Path,
         task = client.models.ProjectTask(ProjectID="EA-100", ProjectTaskID="01", Description="Core",
                                          Default=True)
         client.project_task.put_entity(task)
-        client.project.invoke_action_hold_project(client.models.HoldProject(entity=client.models.Project(ProjectID="EA-100")))
+        hold = client.models.HoldProject(entity=client.models.Project(ProjectID="EA-100"))
+        client.project.invoke_action_hold_project(hold)
         assert client.project.get_by_keys(ProjectID="EA-100")["Status"]["value"] == "On Hold"
     finally:
         client.close()

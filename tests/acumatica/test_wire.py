@@ -18,7 +18,8 @@ def test_fields_are_wrapped_and_empty_fields_are_empty_objects(acu: Acu) -> None
     assert vendor["note"] == {"value": ""}
     assert vendor["custom"] == {}
     assert vendor["_links"]["self"] == f"/acumatica/entity/Default/24.200.001/Vendor/{vendor['id']}"
-    assert vendor["_links"]["files:put"].endswith(f"/files/PX.Objects.AP.VendorMaint/BAccount/{vendor['id']}/{{filename}}")
+    files_put = f"/files/PX.Objects.AP.VendorMaint/BAccount/{vendor['id']}/{{filename}}"
+    assert vendor["_links"]["files:put"].endswith(files_put)
     assert "MainContact" not in vendor  # linked entities only when expanded
     assert "files" not in vendor
 

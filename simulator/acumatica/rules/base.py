@@ -413,8 +413,8 @@ def save(ctx: Ctx, ent: Entity, patch: Patch, existing: Stored | None) -> Outcom
             sent = patch.fields.get(key)
             have = node["fields"].get(key)
             if sent is not None and str(sent).strip().casefold() != str(have or "").strip().casefold():
-                problems.field(key, f"The value of the key field '{ent.field(key).display}' cannot be "  # type: ignore[union-attr]
-                                    f"changed.")
+                label = ent.field(key).display  # type: ignore[union-attr]
+                problems.field(key, f"The value of the key field '{label}' cannot be changed.")
     merge(ctx, rules_for, ent, node, patch, problems, changes, node)
     if inserting:
         for key in ent.keys:

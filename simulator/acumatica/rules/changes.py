@@ -129,7 +129,8 @@ class ChangeOrderRules(Rules):
                 previous = dec(bf.get("BudgetedCOAmount"))
                 lf["PreviouslyApprovedCOAmount"] = money(previous)
                 lf["PreviouslyApprovedCOQty"] = float(dec(bf.get("BudgetedCOQty")))
-                lf["RevisedBudgetedAmount"] = money(dec(bf.get("OriginalBudgetedAmount")) + previous + dec(lf["Amount"]))
+                original = dec(bf.get("OriginalBudgetedAmount"))
+                lf["RevisedBudgetedAmount"] = money(original + previous + dec(lf["Amount"]))
                 lf["RevisedBudgetedQty"] = float(dec(bf.get("OriginalBudgetedQty")) + dec(bf.get("BudgetedCOQty"))
                                                  + dec(lf.get("Qty")))
                 lf["TotalPotentiallyRevisedAmount"] = lf["RevisedBudgetedAmount"]
@@ -292,7 +293,8 @@ class ChangeOrderRules(Rules):
         reversal = new_node()
         reversal["fields"] = {k: v for k, v in f.items()
                               if k in ("ProjectID", "Class", "Description", "DetailedDescription", "Customer")}
-        reversal["fields"].update({"RefNbr": "<NEW>", "Hold": True, "Status": "On Hold", "ChangeDate": ctx.today_stored(),
+        reversal["fields"].update({"RefNbr": "<NEW>", "Hold": True, "Status": "On Hold",
+                                   "ChangeDate": ctx.today_stored(),
                                    "OriginalCORefNbr": f["RefNbr"], "ReverseStatus": "Reversing",
                                    "ContractTimeChangeDays": -int(f.get("ContractTimeChangeDays") or 0)})
         for detail in ("CostBudget", "RevenueBudget", "Commitments"):
@@ -373,7 +375,8 @@ class ProjectTransactionRules(Rules):
         f["TotalBillableQty"] = float(billable_total)
 
     def after_save(self, ctx: Ctx, rid: int, node: dict[str, Any], old: dict[str, Any] | None) -> None:
-        if node["fields"].get("Status") != "Released" or (old is not None and old["fields"].get("Status") == "Released"):
+        was_released = old is not None and old["fields"].get("Status") == "Released"
+        if node["fields"].get("Status") != "Released" or was_released:
             return
         f = node["fields"]
         doc = f"{f['Module']}|{f['ReferenceNbr']}"
