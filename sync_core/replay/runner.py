@@ -52,6 +52,8 @@ def error_matches(spec: ErrorSpec, exc: BaseException) -> bool:
 
 
 def describe_error(exc: BaseException) -> str:
+    if error_kind(exc) == "step_failed":
+        return " ".join(str(exc).split())
     kind = error_kind(exc).replace("_", " ")
     rule = getattr(exc, "rule", None)
     return f"{kind}{f' (rule {rule})' if rule else ''}: {' '.join(str(exc).split())}"

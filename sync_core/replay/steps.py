@@ -8,8 +8,8 @@ Four kinds of steps:
 - ``expect``: checks on the Procore side (``pm``), read back from the ERP (``erp``), or both
   sides agreeing to the cent (``both sides``).
 
-A project adds its own with ``REGISTRY.action("pm", "my action", param=Param(...))`` and
-``REGISTRY.given("my state")``, both decorators.
+A project adds its own with ``REGISTRY.register("pm", "my action", param=Param(...))`` and
+``REGISTRY.given("my state")``, both decorators taking ``(context, params)`` functions.
 """
 
 from __future__ import annotations
@@ -18,13 +18,10 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sync_core import objects as o
-from sync_core.errors import SyncError, ValidationFailed
-from sync_core.replay.erp import ErpReader
-from sync_core.replay.values import REFERENCE, as_money, norm, seconds, text
+from sync_core.errors import SyncError
+from sync_core.replay.values import REFERENCE, as_money, norm, seconds
 
 if TYPE_CHECKING:
     from sync_core.replay.runner import Context
