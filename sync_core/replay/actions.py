@@ -933,7 +933,7 @@ def erp_view(ctx: Context, params: dict[str, Any]) -> tuple[str, dict[str, Any]]
     extra = {k: (v.code if isinstance(v, o.SubJob) else v) for k, v in params.items()
              if k in ErpReader.VIEWS[view] and v is not None}
     title = ERP_TITLES[ctx.erp]
-    described = subject.describe() if isinstance(subject, o.Entity) else text(subject)
+    described = f"for {subject.describe()}" if isinstance(subject, o.Entity) else text(subject)
     return f"{title}'s {view.replace('_', ' ')} {described}", ctx.reader.view(view, subject, extra)
 
 

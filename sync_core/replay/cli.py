@@ -11,6 +11,7 @@ run could not start.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    try:
+        return _run(args, out)
+    except BrokenPipeError:
+        # The reader went away (| head); stop quietly instead of a traceback on exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run(args: argparse.Namespace, out: TextIO | None) -> int:
     console = Console(out, verbose=args.verbose, quiet=args.quiet)
     erps = _erps(args.erp, console)
     if erps is None:
