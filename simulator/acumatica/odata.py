@@ -659,12 +659,18 @@ def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = fr
     """
 
     def column(node: Any) -> tuple[str, str] | None:
-        if not isinstance(node, Path) or len(node.parts) != 1:
+        if not isinstance(node, Path):
             return None
-        fld = ent.field(node.parts[0])
-        if fld is None or not in_version(fld.since, version) or fld.name in derived:
+        current, json_path = ent, "$"
+        for part in node.parts[:-1]:  # linked entities only: detail rows are arrays
+            lnk = current.link(part)
+            if lnk is None or not in_version(lnk.since, version):
+                return None
+            current, json_path = schema(lnk.entity), f"{json_path}.links.{lnk.name}"
+        fld = current.field(node.parts[-1])
+        if fld is None or not in_version(fld.since, version) or (current is ent and fld.name in derived):
             return None
-        return f"json_extract(data, '$.fields.{fld.name}')", fld.type
+        return f"json_extract(data, '{json_path}.fields.{fld.name}')", fld.type
 
     def compare(op: str, col: str, ftype: str, value: Any) -> tuple[str, list[Any]] | None:
         if value is None:

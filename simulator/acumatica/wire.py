@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from simulator.acumatica import errors
@@ -371,11 +372,12 @@ class Shape:
             custom=[c[len(prefix):] for c in self.custom if c.startswith(prefix)],
         )
 
+    def __post_init__(self) -> None:
+        own = {p for p in self.select if "/" not in p} if self.select is not None else set()
+        self._own: frozenset[str] | None = frozenset(own) if own else None
+
     def wants_field(self, name: str) -> bool:
-        if self.select is None:
-            return True
-        own = {p for p in self.select if "/" not in p}
-        return not own or name in own
+        return self._own is None or name in self._own
 
 
 def split_list(text: str | None) -> list[str]:
@@ -426,16 +428,19 @@ def render(
         out["error"] = err["error"]
     field_errors = err.get("fields", {})
     values = node.get("fields", {})
-    for fld in ent.fields:
-        if not in_version(fld.since, version):
+    for name, ftype in _served_fields(ent.name, version):
+        if not shape.wants_field(name) and name not in field_errors:
             continue
-        if not shape.wants_field(fld.name) and fld.name not in field_errors:
-            continue
-        stored = values.get(fld.name)
-        wrapped: dict[str, Any] = {} if stored is None else {"value": render_value(fld.type, stored)}
-        if fld.name in field_errors:
-            wrapped["error"] = field_errors[fld.name]
-        out[fld.name] = wrapped
+        stored = values.get(name)
+        if stored is None:
+            wrapped: dict[str, Any] = {}
+        elif ftype == "DateTime":
+            wrapped = {"value": format_datetime(stored)}
+        else:
+            wrapped = {"value": stored}
+        if name in field_errors:
+            wrapped["error"] = field_errors[name]
+        out[name] = wrapped
     for det in ent.details:
         if not in_version(det.since, version):
             continue
@@ -471,6 +476,11 @@ def render(
     elif ent.view:
         out["_links"] = {"files:put": files_put}
     return out
+
+
+@lru_cache(maxsize=256)
+def _served_fields(entity_name: str, version: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, f.type) for f in schema(entity_name).fields if in_version(f.since, version))
 
 
 def _custom_block(ent: Entity, node: dict[str, Any], shape: Shape, extra: dict[str, Any]) -> dict[str, Any]:
