@@ -414,6 +414,8 @@ class _Checker:
             self.fail(f"unknown {step.kind} action {step.action.replace('_', ' ')!r}; known: "
                       f"{self.registry.action_names(step.kind)}", step)
             return
+        if step.kind == "expect" and (step.error is not None or any("error" in b for b in step.per_erp.values())):
+            self.fail("an expectation cannot be expected to fail; write what it must find under 'has'", step)
         seen: set[str] = set()
         for erp in step.only:
             for where in missing_choices({**step.params, **step.per_erp.get(erp, {})}, erp):

@@ -156,12 +156,17 @@ def test_expectation_views_are_checked() -> None:
     item: project
     budget line: project
     has: {x: 1}
+  - expect: pm
+    item: project
+    has: {name: Library}
+    error: refused
 """))
     assert "figure 1: the job cost view needs 'cost type'" in text
     assert "figure 1: 'pm' needs the field to read" in text
     assert "figure 1: unknown parameter 'colour' for the bill view" in text
     assert "figure 1: amount 'lots' is not an amount" in text
     assert "names one of: item, job cost, budget line" in text and "(found item, budget_line)" in text
+    assert "step 4 (line 22, expect: pm): an expectation cannot be expected to fail" in text
 
 
 def test_values_read_the_way_people_write_them() -> None:
