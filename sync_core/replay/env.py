@@ -10,6 +10,7 @@ The same pieces are the pytest plugin's fixtures, so a project's own tests can u
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import json
 import re
@@ -140,15 +141,17 @@ class RecordingTransport(httpx.BaseTransport):
 
 
 class InProcessTransport(httpx.BaseTransport):
-    """Requests go straight into the ASGI app on a private event loop in the calling thread.
+    """Requests go straight into the ASGI app on a private event loop.
 
-    The app is driven by httpx's own ASGI transport; running it here instead of on a
-    portal thread keeps an in-process request to about a millisecond.
+    The app is driven by httpx's own ASGI transport. The loop runs in the calling thread,
+    which keeps an in-process request to about a millisecond; when the caller already runs
+    an event loop (an async test), the private loop runs on a helper thread instead.
     """
 
     def __init__(self, app: Any) -> None:
         self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
         self.loop = asyncio.new_event_loop()
+        self._helper: concurrent.futures.ThreadPoolExecutor | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -160,10 +163,20 @@ class InProcessTransport(httpx.BaseTransport):
             content = await response.aread()
             return response.status_code, response.headers, content
 
-        status, headers, content = self.loop.run_until_complete(send())
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            status, headers, content = self.loop.run_until_complete(send())
+        else:
+            if self._helper is None:
+                self._helper = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="erpsim-in-process")
+            status, headers, content = self._helper.submit(self.loop.run_until_complete, send()).result()
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
+        if self._helper is not None:
+            self._helper.shutdown()
+            self._helper = None
         if not self.loop.is_closed():
             self.loop.close()
 

@@ -183,3 +183,18 @@ def test_variables_flow_between_steps_and_the_clock_moves_both_sides(pool: Simul
     assert result.steps[7].notes == ["no scheduled import was due"]
     binding_clock_day = pool.get("acumatica").app.state.clock.now().date().isoformat()
     assert binding_clock_day == "2026-04-03"
+
+
+def test_in_process_requests_work_from_inside_an_event_loop() -> None:
+    import asyncio
+
+    from sync_core.replay import Simulator
+
+    async def call(sim: Simulator) -> str:
+        tenant = sim.create_tenant(None)
+        sim.delete_tenant(tenant.id)
+        return str(sim.admin("GET", "/health")["status"])
+
+    with Simulator() as sim:
+        assert asyncio.run(call(sim)) == "ok"  # an async test's own loop is running meanwhile
+        assert sim.admin("GET", "/tenants")["tenants"] == []
