@@ -63,9 +63,12 @@ def _no_constants(name: str) -> Any:
 
 
 def loads(raw: bytes) -> Any:
-    """Parse a request body the way the server's JSON reader would (no NaN, no Infinity)."""
+    """Parse a request body the way the server's JSON reader would (no NaN, no Infinity, bounded depth)."""
     text = raw.decode("utf-8-sig")
-    return json.loads(text, parse_constant=_no_constants)
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except RecursionError as exc:
+        raise ValueError("The JSON is nested too deeply.") from exc
 
 
 # -- values ----------------------------------------------------------------------
