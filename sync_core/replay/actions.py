@@ -897,9 +897,12 @@ def shown(value: Any) -> str:
             return "one of " + ", ".join(shown(v) for v in spec["one_of"])
     if isinstance(value, list):
         return "[" + ", ".join(shown(v) for v in value) + "]"
-    amount = as_money(value) if not isinstance(value, str) or any(c.isdigit() for c in value) else None
-    if amount is not None and not isinstance(value, bool) and not (isinstance(value, str) and "-" in value.strip("-")):
-        return fmt_money(amount)
+    if isinstance(value, bool):
+        return text(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        return fmt_money(as_money(value) or Decimal(0))  # amounts read as amounts; ids stay as written
     return repr(value) if isinstance(value, str) else text(value)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from sync_core.replay.format import Scenario, ScenarioInvalid
+from sync_core.replay.format import ScenarioInvalid
 from sync_core.replay.runner import FAILED, NOT_RUN, PASSED, RunResult, StepResult
 from sync_core.replay.values import ERP_TITLES
 
@@ -185,7 +185,3 @@ def write_report(path: str | Path, results: Sequence[RunResult], invalid: Sequen
     if target.parent and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-
-
-def describe(scenario: Scenario) -> str:
-    return f"{scenario.name}: {scenario.title} ({', '.join(scenario.erps)})"
