@@ -198,3 +198,36 @@ def test_in_process_requests_work_from_inside_an_event_loop() -> None:
     with Simulator() as sim:
         assert asyncio.run(call(sim)) == "ok"  # an async test's own loop is running meanwhile
         assert sim.admin("GET", "/tenants")["tenants"] == []
+
+
+def test_named_starting_states_make_what_the_erp_lacks(pool: Simulators) -> None:
+    scenario = parse("""
+name: states
+given: [demo company, vendor 999 exists in the ERP, job 5001 exists in the ERP, ERP vendors imported]
+erps: [sage100]
+steps:
+  - expect: erp
+    vendor: "999"
+    has: {exists: true, name: Vendor 999}
+  - expect: erp
+    job: "5001"
+    has: {exists: true, name: Job 5001}
+  - pm: find company
+    erp vendor id: "999"
+    as: made
+  - expect: pm
+    item: made
+    has: {erp status: Synced}
+""", "states.yaml")
+    result = Runner(pool).run(scenario, "sage100")
+    assert result.ok, failure_text(result)
+    empty = parse("""
+name: empty
+given: [empty company, ERP vendors imported]
+erps: [acumatica]
+steps:
+  - expect: erp
+    vendor: V100
+    has: {exists: false}
+""", "empty.yaml")
+    assert Runner(pool).run(empty, "acumatica").ok
