@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 register = REGISTRY.register
 given = REGISTRY.given
 P = Param
-ITEM, TEXT, DATE, MONEY = P("item"), P("text"), P("date"), P("money")
+ITEM, TEXT, DATE = P("item"), P("text"), P("date")
 
 
 def req(kind: str, **kw: Any) -> Param:
@@ -647,7 +647,6 @@ ERP_VIEWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     name: (ErpReader.REQUIRED.get(name, ()), tuple(x for x in params if x not in ErpReader.REQUIRED.get(name, ())))
     for name, params in ErpReader.VIEWS.items()}
 ITEM_SUBJECTS = {"item", "payments", "report", "commitment", "change_order", "bill", "prime_contract"}
-PROJECT_SUBJECTS = {"job_cost", "budget_line", "direct_costs", "sub_jobs", "cost_codes"}
 
 
 def _view_of(params: dict[str, Any], views: Mapping[str, Any], side: str) -> tuple[str | None, list[str]]:
