@@ -126,7 +126,10 @@ class CapabilityMatrix:
         return [lim for lim in self.limits if lim.object == object_name]
 
     def check_limits(self, object_name: str, values: Mapping[str, Any]) -> tuple[list[tuple[str, str]], dict[str, Any]]:
-        """Every limit breach as (rule, message), and the values as they will be exported."""
+        """Every limit breach as (rule, message), and the values as they will be exported.
+
+        The message does not name the rule: whoever reports the breach tags it once (``Refused`` does).
+        """
         breaches: list[tuple[str, str]] = []
         out = dict(values)
         for lim in self.limits_for(object_name):
@@ -134,7 +137,7 @@ class CapabilityMatrix:
                 continue
             problem, exported = lim.check(values[lim.field])
             if problem:
-                breaches.append((lim.rule, f"{problem} in {self.title} [rule: {lim.rule}]"))
+                breaches.append((lim.rule, f"{problem} in {self.title}"))
             else:
                 out[lim.field] = exported
         return breaches, out

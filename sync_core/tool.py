@@ -156,7 +156,8 @@ class ErpIntegrations:
         breaches.extend(connector.check_export(item.erp_object, self._rule_values(item, values)))
         if breaches:
             rule = breaches[0][0]
-            detail = "; ".join(msg for _, msg in breaches)
+            # Refused names the first rule; any other rule broken is named beside its own message.
+            detail = "; ".join(msg if r == rule else f"{msg} [rule: {r}]" for r, msg in breaches)
             raise Refused(rule, f"{item.describe()} cannot be sent to {connector.title}: {detail}")
         return exported
 

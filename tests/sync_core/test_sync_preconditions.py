@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sync_core import Direction, ErpStatus, Locked, PreconditionFailed, Refused, ValidationFailed
+from sync_core.capabilities import Limit
 from sync_helpers import (
     FakeErp,
     World,
@@ -275,7 +276,22 @@ def test_vendor_name_over_the_erp_limit_is_blocked_at_send(world: World) -> None
         world.vendor.send_to_erp()
     assert info.value.rule == "fake.vendor_name_length"
     assert "30 characters or fewer" in str(info.value)
+    assert str(info.value).count("[rule: fake.vendor_name_length]") == 1
     assert world.vendor.refresh().erp_status is ErpStatus.NOT_IN_ERP
+
+
+def test_each_broken_limit_names_its_rule_once(world: World) -> None:
+    connector = world.company.require_connector()
+    connector.matrix.limits += (Limit("vendors", "name", "company name", "fake.vendor_name_letters",
+                                      pattern=r"[A-Za-z ]*", pattern_text="must be letters only"),)
+    world.vendor.update(name="A" * 30 + "1")
+    with pytest.raises(Refused) as info:
+        world.vendor.send_to_erp()
+    text = str(info.value)
+    assert info.value.rule == "fake.vendor_name_length"
+    assert text.count("[rule: fake.vendor_name_length]") == 1
+    assert text.count("[rule: fake.vendor_name_letters]") == 1
+    assert "must be letters only in Fake ERP" in text and text.count("[rule:") == 2
 
 
 def test_long_commitment_title_is_truncated_not_refused(world: World) -> None:
