@@ -44,6 +44,7 @@ def create_app(
     app.state.services = services
     app.state.clock = clock or Clock()
     app.state.tenants = Tenants(store, services)
+    app.state.tenants.add_missing_services()
     if demo:
         app.state.tenants.ensure_demo()
     return app

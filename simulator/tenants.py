@@ -122,6 +122,29 @@ class Tenants:
                 return tenant
         return None
 
+    def add_missing_services(self) -> list[tuple[str, str]]:
+        """Give every tenant books in ERP rooms added since it was created.
+
+        A database from an older erpsim has no settings (so no logins) for a newer
+        room; this adds that room's defaults and, for a seeded tenant, its fixture.
+        """
+        added = []
+        for tenant in self.store.list_tenants():
+            missing = [svc for svc in self.services if svc.name not in tenant.config]
+            if not missing:
+                continue
+            config = dict(tenant.config)
+            for svc in missing:
+                config[svc.name] = svc.default_config(tenant.id, tenant.name)
+            dataset = self._dataset(tenant.fixture) if tenant.fixture else None
+            with self.store.transaction():
+                self.store.update_tenant(tenant.id, config=config)
+                for svc in missing:
+                    if dataset is not None:
+                        svc.seed(self.store.records(tenant.id), dataset, config[svc.name])
+                    added.append((tenant.id, svc.name))
+        return added
+
     def ensure_demo(self) -> bool:
         """Create the demo company unless it exists. True when it was created."""
         if self.store.get_tenant(DEMO_TENANT) is not None:

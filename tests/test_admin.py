@@ -143,3 +143,24 @@ def test_generator_scales() -> None:
     big = datasets.generate(vendors=1200, customers=10, projects=20)
     assert len(big.vendors) == 1200 and len({v["id"] for v in big.vendors}) == 1200
     assert len(big.projects) == 20
+
+
+def test_a_database_from_before_a_room_existed_gains_its_books(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from simulator.app import create_app, default_services
+    from simulator.store import Store
+
+    path = str(tmp_path / "old.db")
+    intacct_only = [svc for svc in default_services() if svc.name == "intacct"]
+    old = Store(path)
+    create_app(old, services=intacct_only)
+    old.close()
+
+    store = Store(path)
+    app = create_app(store)
+    demo = app.state.tenants.get("demo")
+    assert {svc.name for svc in default_services()} <= set(demo.config)
+    kinds = store.records("demo").kinds()
+    for svc in default_services():
+        assert any(k.startswith(svc.name + ".") for k in kinds), svc.name
+    assert app.state.tenants.add_missing_services() == []
+    store.close()
