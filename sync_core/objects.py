@@ -1660,7 +1660,10 @@ class Invoice(Entity):
             commitment.data["type"], commitment.origin_id, commitment.origin_data, commitment.data["number"],
             project.erp_job_id, vendor.erp_vendor_id, str(fields["erp_invoice_id"]), self.data["invoice_number"],
             fields.get("description"), self.billing_date, fields["accounting_date"], self.period_start,
-            self.period_end, self.total_completed_and_stored_to_date, self.total_retainage, tuple(lines))
+            self.period_end, self.total_completed_and_stored_to_date, self.total_retainage, tuple(lines),
+            synced_work_retainage_held=sum((ln.work_retainage_this_period - ln.work_retainage_released
+                                            for inv in commitment.invoices.all() if inv.id != self.id
+                                            and inv.synced for ln in inv.lines), ZERO))
 
     def lines_for_lock(self) -> list[Entity]:
         return list(self.lines)

@@ -258,6 +258,8 @@ class InvoiceExport:
     total_completed_and_stored_to_date: Decimal
     total_retainage: Decimal
     lines: tuple[InvoiceLineExport, ...]
+    synced_work_retainage_held: Decimal = ZERO
+    """Work retainage still held (held less released) on the commitment's other invoices synced with the ERP."""
 
     @property
     def amount(self) -> Decimal:
@@ -270,6 +272,14 @@ class InvoiceExport:
     @property
     def retainage_released(self) -> Decimal:
         return sum((line.retainage_released for line in self.lines), ZERO)
+
+    @property
+    def work_retainage_released(self) -> Decimal:
+        return sum((line.work_retainage_released for line in self.lines), ZERO)
+
+    @property
+    def work_completed_this_period(self) -> Decimal:
+        return sum((line.work_completed_this_period for line in self.lines), ZERO)
 
 
 @dataclass(frozen=True)

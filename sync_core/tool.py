@@ -174,6 +174,7 @@ class ErpIntegrations:
             facts["amount_this_period"] = item.amount_this_period
             facts["work_completed"] = item.work_completed_this_period
             facts["retainage_released"] = item.retainage_released
+            facts["work_retainage_released"] = sum((ln.work_retainage_released for ln in item.lines), o.ZERO)
         return facts
 
     def _structure_breaches(self, item: o.Entity, connector: Connector) -> Iterator[tuple[str, str]]:

@@ -10,7 +10,9 @@ an earlier try committed, so the next attempt finds and adopts it). Auto-numbere
 documents (subcontracts, purchase orders, change orders, bills) are looked up by
 the reference this side writes on them (``VendorRef`` on commitments and bills,
 ``ExternalRefNbr`` on change orders) before they are created. Budget lines are
-upserted with absolute amounts.
+upserted with absolute amounts. Retainage releases are measured, not counted:
+before every ``ReleaseRetainage`` the commitment's bills are read back and only
+what they hold beyond Procore's own figure is released.
 
 Mapping (seed 004 and the Acumatica reference §6): companies -> Vendor; projects
 -> Project plus a default task; sub jobs -> ProjectTask; budget -> ProjectBudget
@@ -19,7 +21,9 @@ modifications -> cost-budget change orders; prime contract -> one summarized
 revenue-budget line; PCCOs -> revenue-budget change orders; commitments ->
 Subcontract / PurchaseOrder; CCOs -> change orders with Commitments lines;
 subcontractor invoices -> Bills on hold, retainage through custom fields,
-materials stored and retainage releases not sent. Imports: cost codes, account
+released retainage through ``Bill/ReleaseRetainage`` on the earlier bills (which
+raises Acumatica's retainage documents), materials stored and their retainage
+not sent. Imports: cost codes, account
 groups as cost types, projects, tasks, vendors, cost budgets, job costs from the
 budget's actuals and project transactions, and payments from released checks.
 """
@@ -44,6 +48,13 @@ from sync_core.delivery import ErpRejected, TransientError
 
 ZERO = Decimal("0.00")
 NOT_FOUND_TYPE = "NoEntitySatisfiesTheConditionException"
+RELEASED_BILLS = ("Open", "Closed")
+# Bill retainage is not in the Default contract; these custom fields carry it (reference §4, inferred there).
+RETAINAGE_FIELDS = {"apply": "Document.RetainageApply", "total": "CurrentDocument.CuryRetainageTotal",
+                    "unreleased": "CurrentDocument.CuryRetainageUnreleasedAmt",
+                    "line_amount": "Transactions.CuryRetainageAmt"}
+RETAINAGE_DOCUMENT = "Document.IsRetainageDocument"
+ORIGINAL_BILL = "Document.OrigRefNbr"
 UNRELEASED_CHECKS = {"On Hold", "Balanced", "Voided", "Pending Approval", "Rejected", "Pending Print",
                      "Pending Processing"}
 
@@ -64,7 +75,8 @@ def matrix() -> CapabilityMatrix:
         Capability("commitment_change_orders", True, False, "CHANGE ORDERS (Commitments)"),
         Capability("prime_contracts", True, False, "REVENUE BUDGET (one summarized line)"),
         Capability("prime_contract_change_orders", True, False, "REVENUE BUDGET CHANGE ORDERS"),
-        Capability("subcontractor_invoices", True, False, "AP INVOICES (Bill)"),
+        Capability("subcontractor_invoices", True, False,
+                   "AP INVOICES (Bill; released retainage by ReleaseRetainage, as retainage documents)"),
         Capability("job_costs", False, True, "COSTS (budget actuals, project transactions)"),
         Capability("direct_costs", False, True, "COSTS (project transactions)"),
         Capability("commitment_payments", False, True, "PAID INVOICES (Check)"),
@@ -100,6 +112,7 @@ class AcumaticaConnector(Connector):
         poll_interval: float = 1.0,
         max_polls: int = 60,
         sleep: Callable[[float], None] = time.sleep,
+        retainage_fields: dict[str, str] | None = None,
     ) -> None:
         self.client = client
         self.credentials = {"name": name, "password": password, "tenant": tenant}
@@ -112,6 +125,8 @@ class AcumaticaConnector(Connector):
         self.default_cost_code = default_cost_code
         self.revenue_group = revenue_group
         self.subcontract_order_type = subcontract_order_type
+        # "View.Field" of each bill retainage custom field, to follow a tenant's own customization.
+        self.retainage_fields = dict(RETAINAGE_FIELDS, **(retainage_fields or {}))
         self.poll_interval = poll_interval
         self.max_polls = max_polls
         self.sleep = sleep
@@ -142,11 +157,12 @@ class AcumaticaConnector(Connector):
 
     def check_export(self, object_name: str, values: dict[str, Any]) -> list[tuple[str, str]]:
         out = []
+        # Materials presently stored and their retainage are not sent, so such an invoice would send nothing.
         if object_name == "subcontractor_invoices" and not values.get("work_completed") and \
-                values.get("retainage_released"):
-            out.append(("acumatica.invoices.retainage_release_only",
-                        "invoices that only release retainage are not sent to Acumatica; release the retainage "
-                        "there by hand"))
+                values.get("retainage_released") and not values.get("work_retainage_released"):
+            out.append(("acumatica.invoices.materials_retainage_release_only",
+                        "invoices that only release materials retainage are not sent to Acumatica (materials "
+                        "presently stored and their retainage are not sent there)"))
         return out
 
     # -- the wire ------------------------------------------------------------------------------------
@@ -197,19 +213,24 @@ class AcumaticaConnector(Connector):
             raise ErpRejected(_http_error(response))
         return response
 
-    def _get(self, entity: str, *keys: str, expand: str | None = None) -> dict[str, Any] | None:
+    def _get(self, entity: str, *keys: str, expand: str | None = None,
+             custom: str | None = None) -> dict[str, Any] | None:
         path = "/".join([entity, *(quote(str(k), safe="") for k in keys)])
+        params = {k: v for k, v in (("$expand", expand), ("$custom", custom)) if v}
         try:
-            return _json(self._call("GET", path, params={"$expand": expand} if expand else None))
+            return _json(self._call("GET", path, params=params or None))
         except _Missing:
             return None
 
-    def _list(self, entity: str, flt: str | None = None, expand: str | None = None) -> list[dict[str, Any]]:
+    def _list(self, entity: str, flt: str | None = None, expand: str | None = None,
+              custom: str | None = None) -> list[dict[str, Any]]:
         params = {}
         if flt:
             params["$filter"] = flt
         if expand:
             params["$expand"] = expand
+        if custom:
+            params["$custom"] = custom
         response = self._call("GET", entity, params=params)
         rows = response.json()
         return rows if isinstance(rows, list) else []
@@ -441,42 +462,86 @@ class AcumaticaConnector(Connector):
     def export_invoice(self, invoice: p.InvoiceExport, ctx: ExportContext) -> p.Receipt:
         number = invoice.commitment_origin_data.get("number") or invoice.commitment_origin_id
         po_type = self.subcontract_order_type if invoice.commitment_kind == "subcontract" else "Normal"
-        details = []
         notes = []
+        if sum((ln.materials_presently_stored for ln in invoice.lines), ZERO):
+            notes.append("materials presently stored and their retainage were not sent (Acumatica rule)")
+        materials_released = invoice.retainage_released - invoice.work_retainage_released
+        if materials_released:
+            notes.append(f"materials retainage release of {materials_released:,.2f} was not sent (Acumatica rule)")
+        release = _Release(self, invoice, po_type, str(number), ctx) if invoice.work_retainage_released else None
+        if release is not None:
+            # Refuse before anything is written when the earlier bills cannot give what Procore releases.
+            ctx.call(f"retainage held on the bills of {number}", release.look)
+            if not invoice.work_completed_this_period:
+                # Only a release: Acumatica's retainage documents are the invoice's record there.
+                documents, adopted = ctx.ensure(f"retainage release {invoice.erp_invoice_id}", release.find,
+                                                release.create)
+                return release.receipt(documents, tuple(notes), adopted)
+        ref_nbr, adopted = self._bill(invoice, po_type, str(number), ctx)
+        origin_data: dict[str, Any] = {"Type": "Bill", "ReferenceNbr": ref_nbr, "VendorRef": invoice.erp_invoice_id}
+        if release is not None:
+            documents = ctx.ensure_part(f"retainage release {invoice.erp_invoice_id}", release.find, release.create,
+                                        look_first=True)
+            origin_data["RetainageDocuments"] = [_v(d, "ReferenceNbr") for d in documents]
+            notes.append(release.note(documents))
+        record = ctx.call(f"read bill {ref_nbr}", lambda: self._get("Bill", "Bill", ref_nbr, expand="Details")) or {}
+        rows = sorted(record.get("Details", []), key=lambda r: _v(r, "rowNumber") or 0)
+        lines = {ln.line_id: f"Bill:{ref_nbr}:{i}" for i, (ln, _) in enumerate(zip(invoice.lines, rows), start=1)}
+        return p.Receipt(str(ref_nbr), origin_data, lines, tuple(notes), adopted)
+
+    def _bill(self, invoice: p.InvoiceExport, po_type: str, number: str, ctx: ExportContext) -> tuple[str, bool]:
+        """The bill for the work completed this period, on hold, found by its Vendor Ref. or created."""
+        details = []
         for ln in invoice.lines:
             # Materials presently stored and their retainage are not sent to Acumatica.
             row: dict[str, Any] = {"POOrderType": po_type, "POOrderNbr": number,
                                    "Amount": ln.work_completed_this_period,
                                    "TransactionDescription": ln.description or None, "Project": invoice.job_id,
                                    "ProjectTask": self._task_of(ln.sub_job), "CostCode": ln.cost_code,
-                                   "custom": {"Transactions": {"CuryRetainageAmt": {
-                                       "type": "CustomDecimalField", "value": ln.work_retainage_this_period}}}}
+                                   "custom": self._custom_field("line_amount", "CustomDecimalField",
+                                                                ln.work_retainage_this_period)}
             if ln.commitment_line_origin:
                 row["POLine"] = int(ln.commitment_line_origin.split(":")[1])
             details.append(row)
-        if sum((ln.materials_presently_stored for ln in invoice.lines), ZERO):
-            notes.append("materials presently stored and their retainage were not sent (Acumatica rule)")
-        if invoice.retainage_released:
-            notes.append(f"retainage release of {invoice.retainage_released:,.2f} was not sent; release it in "
-                         f"Acumatica by hand")
         body = {"Type": "Bill", "Vendor": invoice.vendor_id, "VendorRef": invoice.erp_invoice_id,
                 "Date": _iso(invoice.billing_date), "PostPeriod": invoice.accounting_date.strftime("%m%Y"),
                 "Description": invoice.description or f"Procore invoice {invoice.invoice_number}",
                 "Project": invoice.job_id, "Hold": True, "Details": details,
-                "custom": {"Document": {"RetainageApply": {"type": "CustomBooleanField",
-                                                           "value": invoice.retainage_this_period > 0}}}}
+                "custom": self._custom_field("apply", "CustomBooleanField", invoice.retainage_this_period > 0)}
 
         def find() -> str | None:
             rows = self._list("Bill", f"Vendor eq '{_q(invoice.vendor_id)}' and VendorRef eq "
-                                      f"'{_q(invoice.erp_invoice_id)}' and Type eq 'Bill'")
+                                      f"'{_q(invoice.erp_invoice_id)}' and Type eq 'Bill'", custom=RETAINAGE_DOCUMENT)
+            # A retainage document carries its original's Vendor Ref.; it is not the bill.
+            rows = [r for r in rows if not _custom_value(r, RETAINAGE_DOCUMENT)]
             return _v(rows[0], "ReferenceNbr") if rows else None
 
         ref_nbr, adopted = ctx.ensure(f"bill {invoice.erp_invoice_id}", find,
                                       lambda: _v(_put_raw(self, "Bill", body), "ReferenceNbr"))
-        record = self._get("Bill", "Bill", ref_nbr, expand="Details") or {}
-        rows = sorted(record.get("Details", []), key=lambda r: _v(r, "rowNumber") or 0)
-        lines = {ln.line_id: f"Bill:{ref_nbr}:{i}" for i, (ln, _) in enumerate(zip(invoice.lines, rows), start=1)}
-        return p.Receipt(str(ref_nbr), {"Type": "Bill", "ReferenceNbr": ref_nbr}, lines, tuple(notes), adopted)
+        return str(ref_nbr), adopted
+
+    def _custom_field(self, role: str, kind: str, value: Any) -> dict[str, Any]:
+        view, _, name = self.retainage_fields[role].partition(".")
+        return {view: {name: {"type": kind, "value": value}}}
+
+    def commitment_bills(self, vendor: str, po_type: str, number: str) -> tuple[list[dict[str, Any]],
+                                                                                list[dict[str, Any]]]:
+        """The commitment's bills, oldest first, and the retainage documents raised from them."""
+        fields = self.retainage_fields
+        custom = ",".join((fields["apply"], fields["total"], fields["unreleased"], RETAINAGE_DOCUMENT, ORIGINAL_BILL))
+        rows = self._list("Bill", f"Vendor eq '{_q(vendor)}' and Type eq 'Bill'", expand="Details", custom=custom)
+        bills, documents = [], []
+        for row in rows:
+            if _custom_value(row, RETAINAGE_DOCUMENT):
+                documents.append(row)
+            elif any(_v(d, "POOrderNbr") == number and str(_v(d, "POOrderType") or "").casefold() ==
+                     po_type.casefold() for d in row.get("Details") or []):
+                bills.append(row)
+        bills.sort(key=lambda r: (str(_v(r, "Date") or ""), str(_v(r, "ReferenceNbr"))))
+        refs = {_v(b, "ReferenceNbr") for b in bills}
+        documents = sorted((d for d in documents if _custom_value(d, ORIGINAL_BILL) in refs),
+                           key=lambda r: str(_v(r, "ReferenceNbr")))
+        return bills, documents
 
     # -- existence (unlink) ------------------------------------------------------------------------------
 
@@ -622,6 +687,12 @@ class AcumaticaConnector(Connector):
     def fetch_payments(self, invoice_origins: dict[str, dict[str, Any]]) -> list[p.ErpPayment]:
         if not invoice_origins:
             return []
+        # A bill, or a retainage document an invoice's release raised -> the invoice's origin.
+        owner = {}
+        for origin, data in invoice_origins.items():
+            owner[origin] = origin
+            for ref in data.get("RetainageDocuments") or ():
+                owner[str(ref)] = origin
         bills = {ref: self._get("Bill", "Bill", ref) for ref in invoice_origins}
         vendors = {_v(b, "Vendor") for b in bills.values() if b}
         out = []
@@ -631,19 +702,145 @@ class AcumaticaConnector(Connector):
                     continue
                 for detail in check.get("Details") or []:
                     ref = _v(detail, "ReferenceNbr")
-                    if _v(detail, "DocType") == "Bill" and ref in invoice_origins:
-                        bill = bills.get(ref) or {}
+                    if _v(detail, "DocType") == "Bill" and ref in owner:
+                        origin = owner[ref]
+                        number = invoice_origins[origin].get("VendorRef") or _v(bills.get(origin), "VendorRef")
                         out.append(p.ErpPayment(
-                            f"{_v(check, 'Type')}:{_v(check, 'ReferenceNbr')}:{ref}", ref,
+                            f"{_v(check, 'Type')}:{_v(check, 'ReferenceNbr')}:{ref}", origin,
                             Decimal(str(_v(detail, "AmountPaid") or 0)),
                             _date(_v(check, "ApplicationDate")) or dt.date.today(),
-                            check_number=_v(check, "PaymentRef"), invoice_number=_v(bill, "VendorRef"),
+                            check_number=_v(check, "PaymentRef"), invoice_number=number,
                             payment_method=_v(check, "PaymentMethod")))
         return out
 
 
 class _Missing(ErpRejected):
     """No entity satisfies the condition."""
+
+
+class _Release:
+    """One invoice's retainage release, measured against the commitment's earlier bills before every action.
+
+    Procore's figure is the work retainage its other synced invoices of the commitment still hold, less this
+    release. Acumatica must end holding exactly that on their bills, so what is released is what they hold
+    beyond it: a retry after a lost response, or a resend, finds the release made and does not make it again.
+    """
+
+    def __init__(self, conn: AcumaticaConnector, invoice: p.InvoiceExport, po_type: str, number: str,
+                 ctx: ExportContext) -> None:
+        self.conn, self.invoice, self.po_type, self.number, self.ctx = conn, invoice, po_type, number, ctx
+        self.amount = invoice.work_retainage_released
+        self.target = invoice.synced_work_retainage_held - self.amount
+        self.seen: set[str] | None = None
+        """Retainage documents that were there before this export acted."""
+        self.sent = False
+        self.todo = ZERO
+        self.bills: list[dict[str, Any]] = []
+        self.documents: list[dict[str, Any]] = []
+
+    def _unreleased(self, bill: dict[str, Any]) -> Decimal:
+        return _q2(Decimal(str(_custom_value(bill, self.conn.retainage_fields["unreleased"]) or 0)))
+
+    def look(self) -> Decimal:
+        """Read the bills back; what is still to release, or a refusal when they cannot give it."""
+        bills, self.documents = self.conn.commitment_bills(self.invoice.vendor_id, self.po_type, self.number)
+        if self.seen is None:
+            self.seen = {_v(d, "ReferenceNbr") for d in self.documents}
+        # This invoice's own bill (work this period) holds retainage that is not released now.
+        self.bills = [b for b in bills if _v(b, "VendorRef") != self.invoice.erp_invoice_id]
+        held = sum((self._unreleased(b) for b in self.bills), ZERO)
+        todo = held - self.target
+        before = self.invoice.synced_work_retainage_held
+        facts = (f"Acumatica holds {held:,.2f} of retainage on the bills of {self.number}, while Procore's other "
+                 f"synced invoices of it hold {before:,.2f}")
+        if todo > self.amount:
+            raise ErpRejected(f"{facts}: releasing {self.amount:,.2f} would leave more there than Procore's "
+                              f"{self.target:,.2f}; bring the two to the same retainage held first")
+        if todo < self.amount and not (self.ctx.resuming or self.sent):
+            raise ErpRejected(f"{facts}: releasing {self.amount:,.2f} would leave less there than Procore's "
+                              f"{self.target:,.2f} (was retainage released there by hand?); bring the two to the "
+                              f"same retainage held first")
+        self.todo = max(todo, ZERO)
+        ready = sum((self._unreleased(b) for b in self.bills if _v(b, "Status") in RELEASED_BILLS), ZERO)
+        if ready < self.todo:
+            waiting = ", ".join(f"{_v(b, 'ReferenceNbr')} ({_v(b, 'VendorRef')}, {_v(b, 'Status')})"
+                                for b in self.bills if _v(b, "Status") not in RELEASED_BILLS and self._unreleased(b))
+            raise ErpRejected(f"retainage is released from released bills only, and those of {self.number} hold "
+                              f"{ready:,.2f} of the {self.todo:,.2f} to release; release bill {waiting} in Acumatica "
+                              f"first")
+        return self.todo
+
+    def find(self) -> tuple[dict[str, Any], ...] | None:
+        return None if self.look() > 0 else self.mine()
+
+    def create(self) -> tuple[dict[str, Any], ...]:
+        left = self.todo
+        params: dict[str, Any] = {"Date": _iso(self.invoice.billing_date),
+                                  "PostPeriod": self.invoice.accounting_date.strftime("%m%Y")}
+        for bill in self.bills:  # oldest first
+            unreleased = self._unreleased(bill)
+            if left <= 0:
+                break
+            if _v(bill, "Status") not in RELEASED_BILLS or unreleased <= 0:
+                continue
+            amount = min(unreleased, left)
+            # Without an amount Acumatica releases everything still held, line by line.
+            these = dict(params, AmtToRelease=amount) if amount < unreleased else params
+            self.sent = True
+            self.conn._action("Bill", "ReleaseRetainage", {"Type": "Bill", "ReferenceNbr": _v(bill, "ReferenceNbr")},
+                              these)
+            left -= amount
+        _, self.documents = self.conn.commitment_bills(self.invoice.vendor_id, self.po_type, self.number)
+        return self.mine()
+
+    def mine(self) -> tuple[dict[str, Any], ...]:
+        """This invoice's retainage documents: made by this export, carrying its Vendor Ref., or, when resuming
+        an earlier attempt, left untouched with its date."""
+        own = self.invoice.erp_invoice_id
+        seen = self.seen or set()
+        originals = {_v(b, "ReferenceNbr"): _v(b, "VendorRef") for b in self.bills}
+        day = _iso(self.invoice.billing_date) or ""
+        out = []
+        for doc in self.documents:
+            untouched = _v(doc, "VendorRef") == originals.get(_custom_value(doc, ORIGINAL_BILL))
+            if _v(doc, "VendorRef") == own or _v(doc, "ReferenceNbr") not in seen or (
+                    self.ctx.resuming and untouched and str(_v(doc, "Date") or "").startswith(day)):
+                out.append(doc)
+        return tuple(out)
+
+    def note(self, documents: tuple[dict[str, Any], ...]) -> str:
+        made = ", ".join(f"{_v(d, 'ReferenceNbr')} (from bill {_custom_value(d, ORIGINAL_BILL)})" for d in documents)
+        text = f"released {self.amount:,.2f} of retainage in Acumatica: retainage document {made or '(none found)'}"
+        return text if self.sent else text + "; found there from an earlier attempt, not released again"
+
+    def receipt(self, documents: tuple[dict[str, Any], ...], notes: tuple[str, ...], adopted: bool) -> p.Receipt:
+        """A release-only invoice: linked to its retainage documents, which take its Vendor Ref."""
+        if not documents:
+            raise ErpRejected(f"the retainage of invoice {self.invoice.invoice_number} is released in Acumatica, "
+                              f"but no retainage document there can be told to be its own")
+        own = self.invoice.erp_invoice_id
+        for doc in documents:
+            ref = _v(doc, "ReferenceNbr")
+            # A released document cannot be edited; it keeps its original's Vendor Ref.
+            if _v(doc, "VendorRef") != own and _v(doc, "Status") not in RELEASED_BILLS:
+                self.ctx.call(f"Vendor Ref. of retainage document {ref}", lambda r=ref: self.conn._put(
+                    "Bill", {"Type": "Bill", "ReferenceNbr": r, "VendorRef": own}))
+        refs = [str(_v(d, "ReferenceNbr")) for d in documents]
+        rows = [(ref, i, row) for ref, d in zip(refs, documents)
+                for i, row in enumerate(sorted(d.get("Details") or [], key=lambda r: _v(r, "rowNumber") or 0),
+                                        start=1)]
+        lines, used = {}, set()
+        for ln in self.invoice.lines:
+            if not ln.work_retainage_released:
+                continue
+            task = self.conn._task_of(ln.sub_job)
+            for ref, i, row in rows:
+                if (ref, i) not in used and _v(row, "CostCode") == ln.cost_code and _v(row, "ProjectTask") == task:
+                    used.add((ref, i))
+                    lines[ln.line_id] = f"Bill:{ref}:{i}"
+                    break
+        data = {"Type": "Bill", "ReferenceNbr": refs[0], "VendorRef": own, "RetainageDocuments": refs}
+        return p.Receipt(refs[0], data, lines, notes + (self.note(documents),), adopted)
 
 
 def _put_raw(conn: AcumaticaConnector, entity: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -691,6 +888,13 @@ def _v(record: dict[str, Any] | None, name: str) -> Any:
     if isinstance(field, dict):
         return field.get("value")
     return field
+
+
+def _custom_value(record: dict[str, Any] | None, path: str) -> Any:
+    """A custom field's value read back with ``$custom=View.Field``."""
+    view, _, name = path.partition(".")
+    field = ((record or {}).get("custom") or {}).get(view, {}).get(name)
+    return field.get("value") if isinstance(field, dict) else field
 
 
 def _is_json(response: httpx.Response) -> bool:

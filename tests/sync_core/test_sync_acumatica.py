@@ -310,12 +310,216 @@ def test_exports_a_bill_on_hold_with_retainage_and_without_materials(env: Env) -
                 "$custom": "Document.RetainageApply,Details/Transactions.CuryRetainageAmt"}).json()
     assert custom["custom"]["Document"]["RetainageApply"]["value"] is True
     assert custom["Details"][0]["custom"]["Transactions"]["CuryRetainageAmt"]["value"] == 4000
-    # an invoice that only releases retainage is not sent at all
+    # an invoice that would send nothing (it only releases materials retainage) is not sent at all
     release = sc.invoices.create(invoice_number="G-2", billing_date="2026-04-30", status="approved")
-    release.add_line(sc.lines[0], work_retainage_released=4000)
+    release.add_line(sc.lines[0], materials_retainage_released=500)
     with pytest.raises(Refused) as info:
         release.send_to_erp()
-    assert info.value.rule == "acumatica.invoices.retainage_release_only"
+    assert info.value.rule == "acumatica.invoices.materials_retainage_release_only"
+    assert str(info.value).count("[rule:") == 1
+
+
+# -- retainage release ------------------------------------------------------------------------------
+
+RETAINAGE = ("CurrentDocument.CuryRetainageTotal,CurrentDocument.CuryRetainageUnreleasedAmt,"
+             "Document.IsRetainageDocument,Document.OrigRefNbr")
+
+
+def bill_of(env: Env, ref: str) -> dict[str, Any]:
+    """A bill read back over the API with its retainage figures (custom fields)."""
+    response = env.acu.client.get(f"{BASE}/Bill/Bill/{ref}", params={"$expand": "Details", "$custom": RETAINAGE})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def held(bill: dict[str, Any]) -> Decimal:
+    return D(str(bill["custom"]["CurrentDocument"]["CuryRetainageUnreleasedAmt"]["value"]))
+
+
+def retainage_documents(env: Env) -> list[dict[str, Any]]:
+    response = env.acu.client.get(f"{BASE}/Bill", params={"$filter": "Type eq 'Bill'", "$expand": "Details",
+                                                          "$custom": RETAINAGE})
+    assert response.status_code == 200, response.text
+    return [b for b in response.json() if (b["custom"]["Document"].get("IsRetainageDocument") or {}).get("value")]
+
+
+def invoiced(env: Env, sc: Any, number: str, *lines: dict[str, Any], day: str = "2026-03-05") -> Any:
+    invoice = sc.invoices.create(invoice_number=number, billing_date=day, status="approved")
+    for i, values in enumerate(lines):
+        if values:
+            invoice.add_line(sc.lines[i], **values)
+    return invoice
+
+
+def pay(env: Env, ref: str, amount: float) -> None:
+    check = env.acu.put("Check", {"Type": "Payment", "Vendor": "V500", "PaymentRef": f"CK-{ref}",
+                                  "ApplicationDate": "2026-05-05", "Hold": False,
+                                  "Details": [{"DocType": "Bill", "ReferenceNbr": ref, "AmountPaid": amount}]})
+    env.acu.action("Check", "ReleaseCheck", {"Type": "Payment", "ReferenceNbr": v(check, "ReferenceNbr")})
+
+
+def test_an_invoice_that_only_releases_retainage_raises_acumaticas_retainage_document(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    first = invoiced(env, sc, "G-1", {"work_completed": 40000}, {"work_completed": 10000})
+    assert env.approver.accept(first.send_to_erp()).ok
+    bill = first.refresh().origin_id
+    release = invoiced(env, sc, "G-2", {"work_retainage_released": 4000}, {"work_retainage_released": 1000},
+                       day="2026-04-30")
+    assert release.refresh().total_retainage == 0
+
+    # Acumatica releases retainage from released bills only: the bill is still on hold, so nothing is written.
+    outcome = env.approver.accept(release.send_to_erp())
+    assert outcome.status is ErpStatus.FAILED_TO_EXPORT
+    assert f"release bill {bill} (G-1, On Hold) in Acumatica first" in outcome.message
+    assert retainage_documents(env) == [] and held(bill_of(env, bill)) == 5000
+
+    release_bill(env, bill)
+    pay(env, bill, 45000)
+    outcome = env.approver.accept(release.resend_to_erp(), accounting_date="2026-05-02")
+    assert outcome.ok, outcome.message
+    assert "released 5,000.00 of retainage" in " ".join(outcome.notes)
+    (document,) = retainage_documents(env)
+    ref = v(document, "ReferenceNbr")
+    assert release.refresh().origin_id == ref
+    assert release.origin_data["RetainageDocuments"] == [ref]
+    assert (v(document, "Amount"), v(document, "VendorRef"), v(document, "Status"), v(document, "PostPeriod"),
+            document["custom"]["Document"]["OrigRefNbr"]["value"]) == (5000, "G-2", "Balanced", "052026", bill)
+    assert sorted((v(r, "CostCode"), v(r, "Amount")) for r in document["Details"]) == [
+        ("03-300", 4000), ("09-200", 1000)]
+    assert held(bill_of(env, bill)) == 0
+    assert {ln.origin_id for ln in release.lines} == {f"Bill:{ref}:1", f"Bill:{ref}:2"}
+
+    # The released retainage is paid like any bill, and the payment comes back to the releasing invoice.
+    release_bill(env, ref)
+    pay(env, ref, 5000)
+    payments = {p.data["invoice_number"]: p.amount for p in env.company.imports.payments().created}
+    assert payments == {"G-1": D("45000.00"), "G-2": D("5000.00")}
+    assert [D(x.data["amount"]) for x in sc.payments.where(invoice=release.id)] == [D("5000.00")]
+
+
+def test_an_invoice_with_work_and_a_release_takes_it_from_the_oldest_bills(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    bills = []
+    for number, work in (("G-1", 40000), ("G-2", 20000)):
+        invoice = invoiced(env, sc, number, {"work_completed": work})
+        assert env.approver.accept(invoice.send_to_erp()).ok
+        bills.append(invoice.refresh().origin_id)
+        release_bill(env, bills[-1])
+    third = invoiced(env, sc, "G-3", {"work_completed": 10000, "work_retainage_released": 5000}, day="2026-04-30")
+    assert third.refresh().total_retainage == D("2000.00")
+    outcome = env.approver.accept(third.send_to_erp())
+    assert outcome.ok, outcome.message
+    own = bill_of(env, third.refresh().origin_id)
+    assert (v(own, "VendorRef"), v(own, "Amount"), held(own)) == ("G-3", 10000, 1000)
+    # G-1's 4,000 entirely, then 1,000 of G-2's 2,000
+    assert [held(bill_of(env, ref)) for ref in bills] == [0, 1000]
+    documents = retainage_documents(env)
+    assert [(d["custom"]["Document"]["OrigRefNbr"]["value"], v(d, "Amount"), v(d, "VendorRef"))
+            for d in documents] == [(bills[0], 4000, "G-1"), (bills[1], 1000, "G-2")]
+    assert third.origin_data["RetainageDocuments"] == [v(d, "ReferenceNbr") for d in documents]
+    # Acumatica now holds what Procore does
+    assert held(own) + sum(held(bill_of(env, ref)) for ref in bills) == third.total_retainage
+
+
+def release_retainage_call(request: Any) -> bool:
+    return request.method == "POST" and request.url.path == f"{BASE}/Bill/ReleaseRetainage"
+
+
+def test_a_lost_release_response_never_releases_twice(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    first = invoiced(env, sc, "G-1", {"work_completed": 40000})
+    assert env.approver.accept(first.send_to_erp()).ok
+    bill = first.refresh().origin_id
+    release_bill(env, bill)
+    env.wire.add(release_retainage_call, "lost")
+    release = invoiced(env, sc, "G-2", {"work_retainage_released": 1500}, day="2026-04-30")
+    outcome = env.approver.accept(release.send_to_erp())
+    assert outcome.ok, outcome.message
+    assert sum(1 for r in env.wire.log if release_retainage_call(r)) == 1
+    (document,) = retainage_documents(env)
+    assert (release.refresh().origin_id, v(document, "Amount"), held(bill_of(env, bill))) == (
+        v(document, "ReferenceNbr"), 1500, 2500)
+
+
+def test_a_release_left_by_an_export_that_gave_up_is_adopted_on_resend(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    first = invoiced(env, sc, "G-1", {"work_completed": 40000})
+    assert env.approver.accept(first.send_to_erp()).ok
+    bill = first.refresh().origin_id
+    release_bill(env, bill)
+    # The release lands, then every answer is lost until the export gives up.
+    env.wire.add(release_retainage_call, "lost")
+    env.wire.add(lambda r: r.method == "GET" and r.url.path == f"{BASE}/Bill" and any(
+        release_retainage_call(x) for x in env.wire.log), "5xx", times=3)
+    release = invoiced(env, sc, "G-2", {"work_retainage_released": 1000}, day="2026-04-30")
+    outcome = env.approver.accept(release.send_to_erp())
+    assert outcome.status is ErpStatus.FAILED_TO_EXPORT
+    assert held(bill_of(env, bill)) == 3000
+    outcome = env.approver.accept(release.resend_to_erp())
+    assert outcome.ok, outcome.message
+    assert "not released again" in " ".join(outcome.notes)
+    assert sum(1 for r in env.wire.log if release_retainage_call(r)) == 1
+    (document,) = retainage_documents(env)
+    assert (release.refresh().origin_id, v(document, "VendorRef"), v(document, "Amount")) == (
+        v(document, "ReferenceNbr"), "G-2", 1000)
+    assert held(bill_of(env, bill)) == 3000
+
+
+def test_retainage_released_by_hand_is_not_released_again(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    first = invoiced(env, sc, "G-1", {"work_completed": 40000})
+    assert env.approver.accept(first.send_to_erp()).ok
+    bill = first.refresh().origin_id
+    release_bill(env, bill)
+    env.acu.client.post(f"{BASE}/Bill/ReleaseRetainage", json={"entity": w({"Type": "Bill", "ReferenceNbr": bill}),
+                                                               "parameters": w({"AmtToRelease": 1500})})
+    assert held(bill_of(env, bill)) == 2500
+    release = invoiced(env, sc, "G-2", {"work_retainage_released": 4000}, day="2026-04-30")
+    outcome = env.approver.accept(release.send_to_erp())
+    assert outcome.status is ErpStatus.FAILED_TO_EXPORT
+    assert "Acumatica holds 2,500.00 of retainage" in outcome.message and "by hand" in outcome.message
+    assert held(bill_of(env, bill)) == 2500 and len(retainage_documents(env)) == 1
+
+
+def test_retainage_acumatica_holds_beyond_procores_is_not_released(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    first = invoiced(env, sc, "G-1", {"work_completed": 40000})
+    assert env.approver.accept(first.send_to_erp()).ok
+    release_bill(env, first.refresh().origin_id)
+    # The bookkeeper bills the subcontract in Acumatica itself; its line takes the subcontract's 10%.
+    hand = env.acu.put("Bill", {"Type": "Bill", "Vendor": "V500", "VendorRef": "HAND-1", "Date": "2026-03-20",
+                                "Hold": False, "Details": [{"POOrderType": "Subcontract", "POOrderNbr": sc.origin_id,
+                                                            "POLine": 1, "Amount": 5000}]})
+    env.acu.action("Bill", "ReleaseBill", {"Type": "Bill", "ReferenceNbr": v(hand, "ReferenceNbr")})
+    release = invoiced(env, sc, "G-2", {"work_retainage_released": 4000}, day="2026-04-30")
+    outcome = env.approver.accept(release.send_to_erp())
+    assert outcome.status is ErpStatus.FAILED_TO_EXPORT
+    assert "Acumatica holds 4,500.00 of retainage" in outcome.message
+    assert "would leave more there than Procore's 0.00" in outcome.message
+    assert retainage_documents(env) == []
+
+
+def test_invoices_released_out_of_order_agree_with_acumatica(env: Env) -> None:
+    project = new_project(env)
+    sc = subcontract(env, project, linked_vendor(env))
+    first = invoiced(env, sc, "G-1", {"work_completed": 40000})
+    assert env.approver.accept(first.send_to_erp()).ok
+    bill = first.refresh().origin_id
+    release_bill(env, bill)
+    early = invoiced(env, sc, "G-2", {"work_retainage_released": 1000}, day="2026-04-01")
+    late = invoiced(env, sc, "G-3", {"work_retainage_released": 3000}, day="2026-04-30")
+    assert env.approver.accept(late.send_to_erp()).ok
+    assert held(bill_of(env, bill)) == 1000
+    assert env.approver.accept(early.send_to_erp()).ok
+    assert held(bill_of(env, bill)) == 0
+    assert sorted(v(d, "Amount") for d in retainage_documents(env)) == [1000, 3000]
 
 
 def test_imports_job_costs_direct_costs_and_payments(env: Env) -> None:
