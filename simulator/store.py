@@ -116,6 +116,8 @@ class Store:
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA busy_timeout = 5000")
         self._conn.executescript(SCHEMA)
+        # Parsed tenants by id: every request reads its tenant, and only this class writes them.
+        self._tenants: dict[str, Tenant] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -177,16 +179,27 @@ class Store:
         return tenant
 
     def get_tenant(self, tenant_id: str) -> Tenant | None:
-        row = self.execute(
-            "SELECT id, name, fixture, config, created_at FROM tenants WHERE id = ?", (tenant_id,)
-        ).fetchone()
-        return None if row is None else Tenant(row[0], row[1], row[2], json.loads(row[3]), row[4])
+        """The tenant, shared from a cache: treat its ``config`` as read-only (change it with update_tenant)."""
+        with self._lock:
+            cached = self._tenants.get(tenant_id)
+            if cached is not None:
+                return cached
+            row = self.execute(
+                "SELECT id, name, fixture, config, created_at FROM tenants WHERE id = ?", (tenant_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            tenant = Tenant(row[0], row[1], row[2], json.loads(row[3]), row[4])
+            if self._depth == 0:  # only cache what is committed
+                self._tenants[tenant_id] = tenant
+            return tenant
 
     def list_tenants(self) -> list[Tenant]:
         rows = self.execute("SELECT id, name, fixture, config, created_at FROM tenants ORDER BY id").fetchall()
         return [Tenant(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     def update_tenant(self, tenant_id: str, *, name: str | None = None, config: dict[str, Any] | None = None) -> None:
+        self._tenants.clear()
         with self.transaction():
             if name is not None:
                 self.execute("UPDATE tenants SET name = ? WHERE id = ?", (name, tenant_id))
@@ -194,6 +207,7 @@ class Store:
                 self.execute("UPDATE tenants SET config = ? WHERE id = ?", (json.dumps(config), tenant_id))
 
     def delete_tenant(self, tenant_id: str) -> bool:
+        self._tenants.clear()
         with self.transaction():
             return self.execute("DELETE FROM tenants WHERE id = ?", (tenant_id,)).rowcount > 0
 

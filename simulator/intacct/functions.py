@@ -20,7 +20,7 @@ from simulator.intacct import errors, models, purchasing, rules  # noqa: F401  (
 from simulator.intacct.models import Ctx, Row, kind
 from simulator.intacct.query import QueryProblem, Resolver, compile_filter, compile_legacy, query_error, typed
 from simulator.intacct.schema import OBJECTS, ObjectDef
-from simulator.intacct.wire import child_text, sub, text
+from simulator.intacct.wire import append_rows, child_text, sub, text
 
 READ_MAX_KEYS = 100
 READBYQUERY_MAX = 1000
@@ -329,12 +329,13 @@ def query(call: Call, fn: etree._Element) -> Result:
     except QueryProblem as exc:
         raise query_error(str(exc)) from exc
     if aggregates:
-        rows = aggregate(resolver, rows, plain, aggregates)
         names = plain + [f"{fn_.upper()}.{name}" for fn_, name in aggregates]
+        grouped = aggregate(resolver, rows, plain, aggregates)
+        values = [tuple(row.get(name, "") for name in names) for row in grouped]
     else:
-        rows = [{name: resolver.value(row, name) for name in plain} for row in rows]
         names = plain
-    return Result(data=query_data(obj, names, rows[offset:offset + pagesize], len(rows), offset))
+        values = [tuple(resolver.value(row, name) for name in plain) for row in rows]
+    return Result(data=query_data(obj, names, values[offset:offset + pagesize], len(values), offset))
 
 
 def query_page(call: Call, obj: ObjectDef, resolver: Resolver, names: list[str], offset: int, pagesize: int,
@@ -343,20 +344,18 @@ def query_page(call: Call, obj: ObjectDef, resolver: Resolver, names: list[str],
     if all(obj.field(name) is not None for name in names):
         values = call.ctx.records.scan_fields(kind(obj.name), names, offset=offset, limit=pagesize,
                                               descending=descending)
-        rows = [{name: "" if v is None else str(v) for name, v in zip(names, row)} for row in values]
+        rows = [tuple("" if v is None else str(v) for v in row) for row in values]
     else:
         records = call.ctx.records.scan(kind(obj.name), offset=offset, limit=pagesize, descending=descending)
-        rows = [{name: resolver.value(r.data, name) for name in names} for r in records]
+        rows = [tuple(resolver.value(r.data, name) for name in names) for r in records]
     return query_data(obj, names, rows, total, offset)
 
 
-def query_data(obj: ObjectDef, names: list[str], page: list[Row], total: int, offset: int) -> etree._Element:
+def query_data(obj: ObjectDef, names: list[str], page: list[tuple[str, ...]], total: int,
+               offset: int) -> etree._Element:
     data = etree.Element("data", listtype=obj.name, totalcount=str(total), offset=str(offset),
                          count=str(len(page)), numremaining=str(max(0, total - offset - len(page))))
-    for row in page:
-        el = sub(data, obj.name)
-        for name in names:
-            sub(el, name, row.get(name, ""))
+    append_rows(data, obj.name, names, page)
     return data
 
 

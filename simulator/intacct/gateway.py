@@ -50,23 +50,20 @@ def parse_control(root: etree._Element) -> Control:
     el = root.find("control")
     if el is None:
         raise schema_error("Element 'request': Missing child element(s). Expected is ( control ).")
-    control = Control()
+    given = {child.tag: text(child) for child in el if isinstance(child.tag, str)}
     for tag in ("senderid", "controlid"):
-        if el.find(tag) is None:
+        if tag not in given:
             raise schema_error(f"Element 'control': Missing child element(s). Expected is ( {tag} ).")
-    control.senderid = child_text(el, "senderid") or ""
-    control.password = child_text(el, "password") or ""
-    control.controlid = child_text(el, "controlid") or ""
-    raw_unique = child_text(el, "uniqueid")
-    if raw_unique is not None and raw_unique.lower() not in ("true", "false", ""):
+    control = Control(senderid=given["senderid"], password=given.get("password", ""),
+                      controlid=given["controlid"], dtdversion=given.get("dtdversion") or "3.0",
+                      policyid=given.get("policyid", ""))
+    raw_unique = given.get("uniqueid", "")
+    if raw_unique.lower() not in ("true", "false", ""):
         raise schema_error(f"Element 'uniqueid': '{raw_unique}' is not a valid value of the atomic type "
                            "'xs:boolean'.")
-    control.uniqueid_raw = raw_unique if raw_unique else "true"
+    control.uniqueid_raw = raw_unique or "true"
     control.uniqueid = control.uniqueid_raw.lower() == "true"
-    control.dtdversion = child_text(el, "dtdversion") or "3.0"
-    raw_ws = (child_text(el, "includewhitespace") or "true").lower()
-    control.includewhitespace = raw_ws != "false"
-    control.policyid = child_text(el, "policyid") or ""
+    control.includewhitespace = (given.get("includewhitespace") or "true").lower() != "false"
     if control.dtdversion not in ("2.1", "3.0"):
         raise schema_error(f"Element 'dtdversion': [facet 'enumeration'] The value '{control.dtdversion}' is not an "
                            "element of the set {'2.1', '3.0'}.")
@@ -104,10 +101,14 @@ class Gateway:
         # Looked up once per request: the control check and authentication both need them.
         self._sessions: dict[str, tuple[str, str, float, dict[str, Any]] | None] = {}
         self._tenants: dict[str, Tenant | None] = {}
+        self._stored_data: dict[str, dict[str, Any]] = {}
 
     def _session_row(self, token: str) -> tuple[str, str, float, dict[str, Any]] | None:
         if token not in self._sessions:
-            self._sessions[token] = self.store.get_session(token, ERP) if token else None
+            found = self.store.get_session(token, ERP) if token else None
+            self._sessions[token] = found
+            if found is not None:
+                self._stored_data[token] = dict(found[3])
         return self._sessions[token]
 
     def _tenant(self, tenant_id: str) -> Tenant | None:
@@ -253,9 +254,11 @@ class Gateway:
     def _keep_session(self, auth: Auth, functions: list[etree._Element], outcomes: list[Result]) -> None:
         """A login only becomes a stored session when getAPISession hands it out."""
         issued = any(self._name(fn) == "getAPISession" and r.status == "success" for fn, r in zip(functions, outcomes))
-        if issued or not auth.session.get("login"):
-            data = {k: v for k, v in auth.session.items() if k not in ("sessionid", "login")}
+        data = {k: v for k, v in auth.session.items() if k not in ("sessionid", "login")}
+        if issued or (not auth.session.get("login") and data != self._stored_data.get(auth.sessionid)):
             self.store.put_session(auth.sessionid, auth.tenant.id, ERP, auth.userid, auth.expires, data)
+        elif not auth.session.get("login"):
+            self.store.touch_session(auth.sessionid, auth.expires)  # only the timeout slides
 
     @staticmethod
     def _name(fn: etree._Element) -> str:

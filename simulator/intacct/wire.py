@@ -44,6 +44,8 @@ def text(el: etree._Element | None) -> str:
     """Element text with surrounding white space dropped ('' for missing or empty)."""
     if el is None:
         return ""
+    if len(el) == 0:  # the common leaf: no need to walk children
+        return (el.text or "").strip()
     return "".join(el.itertext()).strip()
 
 
@@ -57,6 +59,15 @@ def sub(parent: etree._Element, tag: str, value: str | None = None, **attrs: str
     if value is not None:
         el.text = value
     return el
+
+
+def append_rows(parent: etree._Element, tag: str, names: list[str], rows: list[tuple[str, ...]]) -> None:
+    """One ``<tag>`` per row with a child per name: the hot loop of every listing, kept tight."""
+    element, child = etree.SubElement, etree.SubElement
+    for values in rows:
+        row = element(parent, tag)
+        for name, value in zip(names, values):
+            child(row, name).text = value
 
 
 def errormessage(parent: etree._Element, details: Iterable[ErrorDetail], *, bare: bool = False) -> etree._Element:
