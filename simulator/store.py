@@ -116,8 +116,9 @@ class Store:
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA busy_timeout = 5000")
         self._conn.executescript(SCHEMA)
-        # Parsed tenants by id: every request reads its tenant, and only this class writes them.
+        # Parsed tenants and sessions: every request reads both, and only this class writes them.
         self._tenants: dict[str, Tenant] = {}
+        self._sessions: dict[str, tuple[str, str, str, float, dict[str, Any]]] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -139,6 +140,8 @@ class Store:
                 self._depth -= 1
                 if self._depth == 0:
                     self._conn.execute("ROLLBACK")
+                    self._tenants.clear()
+                    self._sessions.clear()
                 else:
                     self._conn.execute(f"ROLLBACK TO {name}")
                     self._conn.execute(f"RELEASE {name}")
@@ -208,6 +211,7 @@ class Store:
 
     def delete_tenant(self, tenant_id: str) -> bool:
         self._tenants.clear()
+        self._sessions.clear()
         with self.transaction():
             return self.execute("DELETE FROM tenants WHERE id = ?", (tenant_id,)).rowcount > 0
 
@@ -217,22 +221,43 @@ class Store:
     # -- sessions (volatile, but kept here so a restart keeps clients signed in) --
 
     def put_session(self, token: str, tenant: str, erp: str, user: str, expires_at: float, data: dict[str, Any]) -> None:
-        self.execute(
-            "INSERT OR REPLACE INTO sessions (token, tenant, erp, user, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (token, tenant, erp, user, expires_at, json.dumps(data)),
-        )
+        with self._lock:
+            self.execute(
+                "INSERT OR REPLACE INTO sessions (token, tenant, erp, user, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+                (token, tenant, erp, user, expires_at, json.dumps(data)),
+            )
+            self._sessions[token] = (tenant, erp, user, expires_at, json.loads(json.dumps(data)))
 
     def get_session(self, token: str, erp: str) -> tuple[str, str, float, dict[str, Any]] | None:
-        row = self.execute(
-            "SELECT tenant, user, expires_at, data FROM sessions WHERE token = ? AND erp = ?", (token, erp)
-        ).fetchone()
-        return None if row is None else (row[0], row[1], row[2], json.loads(row[3]))
+        with self._lock:
+            cached = self._sessions.get(token)
+            if cached is None:
+                row = self.execute(
+                    "SELECT tenant, erp, user, expires_at, data FROM sessions WHERE token = ?", (token,)
+                ).fetchone()
+                if row is None:
+                    return None
+                cached = (row[0], row[1], row[2], row[3], json.loads(row[4]))
+                self._sessions[token] = cached
+            tenant, kind, user, expires_at, data = cached
+            # A private copy: callers change session data and store it back with put_session.
+            return None if kind != erp else (tenant, user, expires_at, json.loads(json.dumps(data)))
 
     def touch_session(self, token: str, expires_at: float) -> None:
-        self.execute("UPDATE sessions SET expires_at = ? WHERE token = ?", (expires_at, token))
+        with self._lock:
+            self.execute("UPDATE sessions SET expires_at = ? WHERE token = ?", (expires_at, token))
+            cached = self._sessions.get(token)
+            if cached is not None:
+                self._sessions[token] = (*cached[:3], expires_at, cached[4])
 
     def delete_session(self, token: str) -> None:
-        self.execute("DELETE FROM sessions WHERE token = ?", (token,))
+        with self._lock:
+            self.execute("DELETE FROM sessions WHERE token = ?", (token,))
+            self._sessions.pop(token, None)
+
+    def forget_sessions(self) -> None:
+        with self._lock:
+            self._sessions.clear()
 
     def count_sessions(self, tenant: str, erp: str, now: float, user: str | None = None) -> int:
         sql = "SELECT COUNT(*) FROM sessions WHERE tenant = ? AND erp = ? AND expires_at > ?"
@@ -439,5 +464,6 @@ class Records:
     def clear(self) -> None:
         """Drop every record, sequence and session of this tenant."""
         with self.store.transaction():
+            self.store.forget_sessions()
             for table in ("records", "kind_counts", "sequences", "sessions"):
                 self.store.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))

@@ -7,6 +7,7 @@ function (the others still run, unless the operation is a transaction).
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -108,7 +109,7 @@ class Gateway:
             found = self.store.get_session(token, ERP) if token else None
             self._sessions[token] = found
             if found is not None:
-                self._stored_data[token] = dict(found[3])
+                self._stored_data[token] = json.loads(json.dumps(found[3]))
         return self._sessions[token]
 
     def _tenant(self, tenant_id: str) -> Tenant | None:
