@@ -56,7 +56,8 @@ class ResultSet:
 class Call:
     ctx: Ctx
     tenant: str
-    endpoint: str
+    endpoint: Callable[[], str]
+    """This server's gateway URL; built only when a function hands it out."""
     results: dict[str, ResultSet]
     session: dict[str, Any]
 
@@ -159,7 +160,7 @@ def get_api_session(call: Call, fn: etree._Element) -> Result:
     data = etree.Element("data")
     api = sub(data, "api")
     sub(api, "sessionid", call.session["sessionid"])
-    sub(api, "endpoint", call.endpoint)
+    sub(api, "endpoint", call.endpoint())
     sub(api, "locationid", call.session.get("locationid", ""))
     return Result(data=data)
 

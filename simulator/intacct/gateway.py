@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -93,7 +94,7 @@ def iso(ts: float) -> str:
 
 class Gateway:
     def __init__(self, store: Store, tenants: Tenants, clock: Any, results: dict[str, ResultSet],
-                 endpoint: str) -> None:
+                 endpoint: Callable[[], str]) -> None:
         self.store = store
         self.tenants = tenants
         self.clock = clock

@@ -47,7 +47,7 @@ async def xmlgw(request: Request) -> Response:
     except ControlFailure as exc:
         return xml_response(exc.http_status, control_failure(Control(), exc))
     state = request.app.state
-    gateway = Gateway(state.store, state.tenants, state.clock, results_of(request), base_url(request) + PATH)
+    gateway = Gateway(state.store, state.tenants, state.clock, results_of(request), lambda: base_url(request) + PATH)
     status, element, pretty = gateway.handle(root)
     return xml_response(status, element, pretty)
 
