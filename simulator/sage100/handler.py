@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -24,7 +25,7 @@ def changed(row: Row, values: dict[str, Any]) -> set[str]:
     return {name for name, value in values.items() if row.values.get(name) != value}
 
 
-class Handler:
+class Handler(metaclass=ABCMeta):
     """One table's insert / modify / delete / actions. Subclasses add Sage's rules."""
 
     name: ClassVar[str]
@@ -41,14 +42,17 @@ class Handler:
             return self.b.by_key(t.name, code_text(ident))
         return self.b.by_key(t.name, str(ident))
 
+    @abstractmethod
     def insert(self, values: dict[str, Any], lines: list[dict[str, Any]] | None) -> Row:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def modify(self, row: Row, values: dict[str, Any]) -> Row:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def delete(self, row: Row) -> None:
-        raise NotImplementedError
+        ...
 
     def action(self, row: Row, name: str) -> Row:
         raise bad_request(f"{self.table.name} has no action {name!r}", code="UnknownAction", table=self.table.name,

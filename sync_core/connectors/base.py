@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 import httpx
 
 from sync_core import payloads as p
 from sync_core.capabilities import CapabilityMatrix
 from sync_core.delivery import Deliverer, TransientError
+from sync_core.errors import Refused
 
 T = TypeVar("T")
 
@@ -110,75 +111,80 @@ class Connector:
     def close(self) -> None:
         """Sign out and release the HTTP client if this connector owns it."""
 
+    def _not_offered(self, arrow: str) -> NoReturn:
+        """An arrow this connector does not carry. The capability matrix refuses it first; this is the backstop."""
+        raise Refused(f"{self.erp}.{arrow}.not_offered",
+                      f"The {self.title} connector does not offer {arrow.replace('_', ' ')}.")
+
     # -- exports -------------------------------------------------------------
 
     def export_job(self, job: p.JobExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_job")
 
     def export_cost_codes(self, job_id: str, codes: tuple[p.CostCodeSpec, ...], ctx: ExportContext) -> dict[str, str]:
         """Add project cost codes (and their cost types) to an already synced job; code -> origin id."""
-        raise NotImplementedError
+        self._not_offered("export_cost_codes")
 
     def export_sub_job(self, sub_job: p.SubJobExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_sub_job")
 
     def export_vendor(self, vendor: p.VendorExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_vendor")
 
     def export_budget(self, budget: p.BudgetExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_budget")
 
     def export_budget_modification(self, mod: p.BudgetModificationExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_budget_modification")
 
     def export_commitment(self, commitment: p.CommitmentExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_commitment")
 
     def export_change_order(self, cco: p.ChangeOrderExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_change_order")
 
     def export_prime_contract(self, contract: p.PrimeContractExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_prime_contract")
 
     def export_pcco(self, pcco: p.PccoExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_pcco")
 
     def export_invoice(self, invoice: p.InvoiceExport, ctx: ExportContext) -> p.Receipt:
-        raise NotImplementedError
+        self._not_offered("export_invoice")
 
     def exists(self, object_name: str, origin_id: str, origin_data: dict[str, Any]) -> bool:
         """Whether the ERP still has the record (unlink is allowed only when it does not)."""
-        raise NotImplementedError
+        self._not_offered("exists")
 
     # -- imports -------------------------------------------------------------
 
     def fetch_cost_codes(self) -> list[p.ErpCostCode]:
-        raise NotImplementedError
+        self._not_offered("fetch_cost_codes")
 
     def fetch_cost_types(self) -> list[p.ErpCostType]:
-        raise NotImplementedError
+        self._not_offered("fetch_cost_types")
 
     def fetch_jobs(self) -> list[p.ErpJob]:
-        raise NotImplementedError
+        self._not_offered("fetch_jobs")
 
     def fetch_sub_jobs(self, job_id: str) -> list[p.ErpSubJob]:
-        raise NotImplementedError
+        self._not_offered("fetch_sub_jobs")
 
     def fetch_vendors(self) -> list[p.ErpVendor]:
-        raise NotImplementedError
+        self._not_offered("fetch_vendors")
 
     def fetch_budget(self, job_id: str) -> p.ErpBudget | None:
-        raise NotImplementedError
+        self._not_offered("fetch_budget")
 
     def fetch_job_costs(self, job_id: str, today: dt.date) -> list[p.ErpJobCost]:
-        raise NotImplementedError
+        self._not_offered("fetch_job_costs")
 
     def fetch_cost_transactions(self, job_id: str) -> list[p.ErpCostTransaction]:
-        raise NotImplementedError
+        self._not_offered("fetch_cost_transactions")
 
     def fetch_payments(self, invoice_origins: dict[str, dict[str, Any]]) -> list[p.ErpPayment]:
         """Payments applied to the given synced invoices (origin id -> origin data)."""
-        raise NotImplementedError
+        self._not_offered("fetch_payments")
 
 
 def transient_status(response: httpx.Response) -> TransientError | None:

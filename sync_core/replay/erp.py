@@ -11,6 +11,8 @@ an agreement with the Procore side is a real check, not the import read twice.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+
 import json
 import uuid
 from collections.abc import Callable
@@ -44,7 +46,7 @@ def _item(item: Any, what: str) -> Any:
     return origin, dict(getattr(item, "origin_data", {}) or {})
 
 
-class ErpReader:
+class ErpReader(metaclass=ABCMeta):
     """The neutral views; each ERP implements them over its own API."""
 
     erp: str = ""
@@ -64,36 +66,45 @@ class ErpReader:
         pass
 
     # each ERP overrides these
+    @abstractmethod
     def job(self, job_id: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def sub_job(self, job_id: Any, code: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def vendor(self, vendor_id: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def commitment(self, item: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def change_order(self, item: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def budget_line(self, job_id: Any, cost_code: Any, cost_type: Any, sub_job: Any = None) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def bill(self, item: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def job_cost(self, job_id: Any, cost_code: Any, cost_type: Any, sub_job: Any = None) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def prime_contract(self, item: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def record(self, object: Any, key: Any = None, filter: Any = None) -> dict[str, Any]:
         """A record of ``object`` (the ERP's own name: APBILL, acpinv, Bill) by key, or a count by filter."""
-        raise NotImplementedError
 
 
 def _absent() -> dict[str, Any]:

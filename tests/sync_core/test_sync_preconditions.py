@@ -354,3 +354,18 @@ def test_standard_cost_codes_cannot_be_made_up_when_the_erp_owns_them(pm) -> Non
     assert info.value.rule == "fake.standard_cost_codes.import_only"
     with pytest.raises(Refused, match="import them"):
         company.cost_types.create(code="E", name="Equipment")
+
+
+def test_an_arrow_a_connector_does_not_carry_is_a_named_refusal() -> None:
+    """Behind the capability matrix, the base connector refuses what a connector does not implement."""
+    from sync_core.connectors.sage100 import Sage100Connector
+    from sync_core.errors import Refused
+
+    connector = Sage100Connector.__new__(Sage100Connector)
+    try:
+        connector.fetch_payments({})
+    except Refused as exc:
+        assert exc.rule == "sage100.fetch_payments.not_offered"
+        assert "does not offer fetch payments" in str(exc)
+    else:
+        raise AssertionError("fetch_payments should be refused")

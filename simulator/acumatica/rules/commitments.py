@@ -7,6 +7,7 @@ revise it. A commitment that is not on hold cannot be edited.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ EDITABLE = ("On Hold", "Rejected")
 VENDOR_BLOCKED = ("Inactive", "On Hold")
 
 
-class CommitmentRules(Rules):
+class CommitmentRules(Rules, metaclass=ABCMeta):
     task_field = "ProjectTask"
     hold_field: str | None = "Hold"
     retainage = False
@@ -30,11 +31,13 @@ class CommitmentRules(Rules):
 
     # -- identity ----------------------------------------------------------------------
 
+    @abstractmethod
     def doc(self, node: dict[str, Any]) -> str:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def order_type(self, ctx: Ctx, node: dict[str, Any]) -> str:
-        raise NotImplementedError
+        ...
 
     def is_held(self, node: dict[str, Any]) -> bool:
         if self.hold_field:
