@@ -142,6 +142,13 @@ class Rules:
     """Default behaviour of an entity; subclasses add defaults, derivations and checks."""
 
     entity: Entity
+
+    @staticmethod
+    def move_status(node: dict[str, Any], required: str, new: str, action: str) -> None:
+        """A status-flow action: only from ``required``, otherwise Acumatica disables the action."""
+        if node["fields"].get("Status") != required:
+            raise errors.action_disabled(action)
+        node["fields"]["Status"] = new
     number_field: str | None = None
     """The key field the server numbers (``ReferenceNbr``), if any."""
     sequence: str = ""

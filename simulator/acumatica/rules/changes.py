@@ -241,14 +241,10 @@ class ChangeOrderRules(Rules):
         node["fields"].update({"Hold": True, "Status": "On Hold"})
 
     def act_ApproveChangeOrder(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Pending Approval":
-            raise errors.action_disabled("Approve")
-        node["fields"]["Status"] = "Open"
+        self.move_status(node, "Pending Approval", "Open", "Approve")
 
     def act_RejectChangeOrder(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Pending Approval":
-            raise errors.action_disabled("Reject")
-        node["fields"]["Status"] = "Rejected"
+        self.move_status(node, "Pending Approval", "Rejected", "Reject")
 
     def act_ReleaseChangeOrder(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
         f = node["fields"]

@@ -244,19 +244,13 @@ class CommitmentRules(Rules, metaclass=ABCMeta):
         node["fields"]["Status"] = "On Hold"
 
     def act_Approve(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Pending Approval":
-            raise errors.action_disabled("Approve")
-        node["fields"]["Status"] = "Open"
+        self.move_status(node, "Pending Approval", "Open", "Approve")
 
     def act_Reject(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Pending Approval":
-            raise errors.action_disabled("Reject")
-        node["fields"]["Status"] = "Rejected"
+        self.move_status(node, "Pending Approval", "Rejected", "Reject")
 
     def act_Complete(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Open":
-            raise errors.action_disabled("Complete Order")
-        node["fields"]["Status"] = "Completed"
+        self.move_status(node, "Open", "Completed", "Complete Order")
         for row in node.get("details", {}).get("Details", []):
             row["fields"]["Completed"] = True
 

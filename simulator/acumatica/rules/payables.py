@@ -331,14 +331,10 @@ class BillRules(Rules):
         self.validate(ctx, node, old, p)
 
     def act_Approve(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Pending Approval":
-            raise errors.action_disabled("Approve")
-        node["fields"]["Status"] = "Balanced"
+        self.move_status(node, "Pending Approval", "Balanced", "Approve")
 
     def act_Reject(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Pending Approval":
-            raise errors.action_disabled("Reject")
-        node["fields"]["Status"] = "Rejected"
+        self.move_status(node, "Pending Approval", "Rejected", "Reject")
 
     def act_ReleaseBill(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
         f = node["fields"]

@@ -358,9 +358,7 @@ class ProjectTaskRules(Rules):
         _link(node, "Properties").setdefault("StartDate", ctx.today_stored())
 
     def act_CompleteProjectTask(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
-        if node["fields"].get("Status") != "Active":
-            raise errors.action_disabled("Complete")
-        node["fields"]["Status"] = "Completed"
+        self.move_status(node, "Active", "Completed", "Complete")
         props = _link(node, "Properties")
         props["Completed"] = 100.0
         props.setdefault("EndDate", ctx.today_stored())
