@@ -542,9 +542,7 @@ def write_line(call: Call, obj: ObjectDef, fields: Row, action: str) -> Row:
         raise models.invalid_reference(call.ctx, obj, header.label, estimate_id)
     before = {line["RECORDNO"] for line in models.lines_of(call.ctx, header, current["RECORDNO"])}
     models.update(call.ctx, header, {"PJESTIMATEID": estimate_id}, [fields])
-    est = models.find(call.ctx, "PJESTIMATE", estimate_id)
-    assert est is not None
-    added = [line for line in models.lines_of(call.ctx, header, est["RECORDNO"]) if line["RECORDNO"] not in before]
+    added = [line for line in models.lines_of(call.ctx, header, current["RECORDNO"]) if line["RECORDNO"] not in before]
     return added[-1]
 
 
