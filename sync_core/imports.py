@@ -9,51 +9,25 @@ updated and skipped (with the reason for every skip).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sync_core import objects as o
 from sync_core import payloads as p
 from sync_core import wbs
 from sync_core.capabilities import Direction
+from sync_core.context import CompanyContext as Company
 from sync_core.delivery import Deliverer
 from sync_core.errors import PreconditionFailed, Refused, SyncError
+from sync_core.reports import SCHEDULABLE, ImportReport
+from sync_core.schedule import Schedule
 from sync_core.workflow import PENDING, ErpStatus
-
-if TYPE_CHECKING:
-    from sync_core.procore import Company
-    from sync_core.schedule import Schedule
 
 T = TypeVar("T")
 
 
-@dataclass
-class ImportReport:
-    object: str
-    created: list[Any] = field(default_factory=list)
-    updated: list[Any] = field(default_factory=list)
-    unchanged: list[Any] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    source: str = "ERP"
-
-    def __str__(self) -> str:
-        lines = [f"import {self.object} from {self.source}: {len(self.created)} created, {len(self.updated)} updated, "
-                 f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped"]
-        lines.extend(f"  skipped {what}: {why}" for what, why in self.skipped)
-        return "\n".join(lines)
-
-    def merge(self, other: ImportReport) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.skipped += other.skipped
-
-
 class Imports:
     def __init__(self, company: Company) -> None:
-        from sync_core.schedule import Schedule
-
         self.company = company
         self.schedule: Schedule = Schedule(company)
 
@@ -476,14 +450,7 @@ class Imports:
 
     # -- everything the schedule runs ------------------------------------------------------
 
-    RUNNERS = {
-        "standard_cost_codes": "cost_codes",
-        "cost_types": "cost_types",
-        "vendors": "vendors",
-        "job_costs": "job_costs",
-        "direct_costs": "direct_costs",
-        "commitment_payments": "payments",
-    }
+    RUNNERS = SCHEDULABLE
 
     def run(self, object_name: str, *, source: Any = None) -> ImportReport:
         method = self.RUNNERS.get(object_name)

@@ -22,16 +22,14 @@ import datetime as dt
 import types
 import typing
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sync_core import payloads as p
 from sync_core.capabilities import Direction
+from sync_core.connectors.base import Connector
+from sync_core.context import CompanyContext as Company
 from sync_core.errors import SyncError, ValidationFailed
-
-if TYPE_CHECKING:
-    from sync_core.connectors.base import Connector
-    from sync_core.imports import ImportReport
-    from sync_core.procore import Company
+from sync_core.reports import SCHEDULABLE, ImportReport
 
 KIND = "pm.schedule"
 SNAPSHOT = "pm.hh2_snapshot"
@@ -70,14 +68,12 @@ class Schedule:
                                            "next_apply": now + apply_every}, key="hh2")
 
     def _check(self, seconds: float, objects: tuple[str, ...]) -> None:
-        from sync_core.imports import Imports
-
         problems = []
         if not isinstance(seconds, (int, float)) or seconds <= 0:
             problems.append("the interval must be a positive number of seconds")
-        unknown = [obj for obj in objects if obj not in Imports.RUNNERS]
+        unknown = [obj for obj in objects if obj not in SCHEDULABLE]
         if unknown or not objects:
-            problems.append(f"schedule one or more of: {', '.join(Imports.RUNNERS)}")
+            problems.append(f"schedule one or more of: {', '.join(SCHEDULABLE)}")
         connector = self.company.connector
         if connector is not None:
             for obj in objects:

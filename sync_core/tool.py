@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sync_core import objects as o
 from sync_core import payloads as p
 from sync_core import wbs
 from sync_core.capabilities import Direction
 from sync_core.connectors.base import AcceptField, Connector, ExportContext
+from sync_core.context import CompanyContext as Company
 from sync_core.delivery import AlreadyInErp, ConnectorError, Deliverer, GaveUp
 from sync_core.errors import (
     DuplicateOriginId,
@@ -35,9 +36,6 @@ from sync_core.errors import (
 )
 from sync_core.values import to_date
 from sync_core.workflow import ErpStatus, next_status
-
-if TYPE_CHECKING:
-    from sync_core.procore import Company
 
 WORKFLOW_CLASSES: tuple[type[o.Entity], ...] = (
     o.Vendor, o.Project, o.SubJob, o.Budget, o.BudgetModification, o.Commitment, o.ChangeOrder,
