@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from simulator.intacct import errors, models, purchasing, rules  # noqa: F401  (rules registers hooks)
+from simulator.intacct import errors, ledger, models, purchasing, rules  # noqa: F401  (rules, ledger register hooks)
 from simulator.intacct.models import Ctx, Row, kind
 from simulator.intacct.query import QueryProblem, Resolver, compile_filter, compile_legacy, query_error, typed
 from simulator.intacct.schema import OBJECTS, ObjectDef
@@ -521,6 +521,10 @@ def write_objects(call: Call, fn: etree._Element, action: str) -> Result:
 def write_one(call: Call, obj: ObjectDef, el: etree._Element, action: str) -> Row:
     if obj.name == "PODOCUMENT" and action in ("create", "update"):
         raise fail(f"PODOCUMENT cannot be written with {action}; use {action}_potransaction.")
+    if obj.line_of is None and obj.name != "PODOCUMENT" and not (
+            obj.generic_create if action == "create" else obj.generic_update):
+        raise errors.invalid(obj.name, f"{obj.name} records are maintained by Intacct and cannot be {action}d "
+                                       "through the API.", action)
     fields, lines = flatten(el, obj)
     if obj.line_of is not None:
         return write_line(call, obj, fields, action)
@@ -561,6 +565,9 @@ def delete(call: Call, fn: etree._Element) -> Result:
         raise fail("<delete> needs at least one key in <keys>.")
     if obj.line_of is not None:
         raise fail(f"{obj.name} cannot be deleted on its own; update its {obj.line_of} instead.")
+    if not (obj.generic_create or obj.generic_update or obj.name == "PODOCUMENT"):
+        raise errors.invalid(obj.name, f"{obj.name} records are maintained by Intacct and cannot be deleted "
+                                       "through the API.", "delete")
     for key in keys:
         if obj.name == "PODOCUMENT":
             row = models.get(call.ctx, "PODOCUMENT", key)

@@ -74,6 +74,15 @@ def parse_control(root: etree._Element) -> Control:
     return control
 
 
+def check_function_controlids(operations: list[etree._Element]) -> None:
+    """The XSD declares ``controlid`` required on every ``<function>``; the gateway validates before running any."""
+    for op in operations:
+        for fn in op.iterfind("content/function"):
+            if fn.get("controlid") is None:
+                raise errors.parse_error(f"Fatal Error 1868: Element 'function': The attribute 'controlid' is "
+                                         f"required but missing. Line: {fn.sourceline or 1}, column: 0.")
+
+
 def sender_valid(tenant: Tenant | None, control: Control) -> bool:
     senders = tenant.config.get(ERP, {}).get("senders", {}) if tenant is not None else {}
     return bool(control.password) and senders.get(control.senderid) == control.password
@@ -127,6 +136,7 @@ class Gateway:
             check_sender(self.tenants, control, self._named_tenant(operations))
             if not operations:
                 raise schema_error("Element 'request': Missing child element(s). Expected is ( operation ).")
+            check_function_controlids(operations)
             response = etree.Element("response")
             control_block(response, control, "success")
             for op in operations:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.intacct.standard import STANDARD
+
 DATATYPES = {
     "text": "TEXT", "int": "INTEGER", "dec": "DECIMAL", "cur": "CURRENCY", "pct": "PERCENT",
     "date": "DATE", "ts": "TIMESTAMP", "bool": "BOOLEAN", "enum": "ENUM", "ref": "TEXT",
@@ -660,8 +662,15 @@ OBJECTS["GLBATCH"].fields["STATE"].codes.update({"Posted": "P", "Draft": "I", "S
                                                  "Declined": "R", "Reversed": "X", "Reversal pending": "Z"})
 register(_obj("GLENTRY", "Journal Entry Line", """
 BATCHNO int ro
+BATCH_DATE date ro
+BATCH_TITLE text ro
+JOURNAL text ro
+ENTRY_DATE date ro
+STATE text ro
 LINE_NO int ro
+DOCUMENT text:30
 ACCOUNTNO ref:GLACCOUNT req
+ACCOUNTTITLE text ro
 TR_TYPE enum:1|-1 req
 AMOUNT cur
 TRX_AMOUNT cur
@@ -687,6 +696,27 @@ PARENT_FIELD = {
     "STANDARDTASKSTANDARDCOSTTYPE": "STANDARDTASKKEY", "APRETAINAGERELEASEENTRY": "APRETAINAGERELEASEKEY",
     "PROJECTCONTRACTLINEENTRY": "PROJECTCONTRACTLINEKEY",
 }
+
+
+def _register_standard() -> None:
+    """The standard objects outside construction (``standard.py``), in the same tables."""
+    for name, (label, spec, options) in STANDARD.items():
+        opts = dict(options)
+        lines, parent = opts.pop("lines", None), opts.pop("parent", None)
+        if opts.get("id_field"):
+            opts.setdefault("update_keys", ("RECORDNO", opts["id_field"]))
+        if lines:
+            opts["lines"] = Lines(*lines)
+        if "line_of" in opts:
+            opts.setdefault("read_by_name", False)
+        elif not opts.get("id_field"):
+            opts.setdefault("read_by_name", False)
+        register(_obj(name, label, spec, **opts))
+        if parent:
+            PARENT_FIELD[name] = parent
+
+
+_register_standard()
 
 
 def get(name: str) -> ObjectDef | None:

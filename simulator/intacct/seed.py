@@ -50,6 +50,10 @@ def seed(records: Records, dataset: Dataset, config: dict[str, Any]) -> None:
         put("ITEM", {"ITEMID": item_id, "NAME": item_name, "ITEMTYPE": item_type, "STATUS": "active"})
     for symbol, title in JOURNALS:
         put("GLJOURNAL", {"SYMBOL": symbol, "TITLE": title, "STATUS": "active"})
+    for login in config.get("users", {}):
+        # Web Services users are records too; discovery tools list them through USERINFO.
+        put("USERINFO", {"LOGINID": login, "DESCRIPTION": login, "USERTYPE": "business user", "ADMIN": "true",
+                         "STATUS": "active", "LOGINDISABLED": "false"})
     put("CHECKINGACCOUNT", {"BANKACCOUNTID": "BOA", "BANKNAME": "Operating Account", "GLACCOUNTNO": "1000",
                             "STATUS": "active"})
 
