@@ -50,6 +50,12 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
         "unknown_fields": "ignore",
         # UNVERIFIED: status of an unparsable $filter/$select/$expand or bad $top/$skip.
         "bad_query_status": 400,
+        # UNVERIFIED: an unknown custom field in $filter is refused like a bad query ("error") or matches
+        # nothing ("ignore").
+        "unknown_custom_field": "error",
+        # UNVERIFIED: the Location of an attached file is an absolute URL ("absolute", as the schema's "uri"
+        # format requires) or site-relative ("site").
+        "file_location": "absolute",
         # UNVERIFIED: a PUT naming an unknown number on an auto-numbered document gets a new number ("assign")
         # or keeps the number it was given ("keep").
         "unknown_document_number": "assign",

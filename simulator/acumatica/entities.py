@@ -86,6 +86,8 @@ class Action:
     name: str
     parameters: tuple[Field, ...] = ()
     since: str = FIRST
+    graph: str = ""
+    """The graph (workflow) action it maps to, also postable by that name (the endpoint's ``mappedTo``)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ class Entity:
     links: tuple[Link, ...] = ()
     actions: tuple[Action, ...] = ()
     graph_actions: tuple[str, ...] = ()
-    """Workflow actions reachable only through ``POST /{Entity}/{actionName}``."""
+    """Workflow actions no endpoint action maps to, reachable only through ``POST /{Entity}/{actionName}``."""
     graph: str = ""
     view: str = ""
     table: str = ""
@@ -132,6 +134,11 @@ class Entity:
     def action(self, name: str) -> Action | None:
         found: Action | None = self._actions.get(name)  # type: ignore[attr-defined]
         return found
+
+    def workflow_actions(self, version: str) -> list[str]:
+        """Every graph action postable by name: those endpoint actions map to, then the workflow-only ones."""
+        names = [a.graph for a in self.actions_in(version) if a.graph]
+        return names + [n for n in self.graph_actions if n not in names]
 
     def fields_in(self, version: str) -> list[Field]:
         return [f for f in self.fields if in_version(f.since, version)]
@@ -457,11 +464,14 @@ CUSTOMER = Entity(
     graph="PX.Objects.AR.CustomerMaint", view="BAccount", table="Customer",
 )
 
-PROJECT_ACTIONS = (
-    "ActivateProject", "HoldProject", "CompleteProject", "SuspendProject", "CancelProject", "ApproveProject",
-    "RejectProject", "LockProjectBudget", "UnlockProjectBudget", "LockProjectCommitments",
-    "UnlockProjectCommitments", "ValidateProjectBalance",
-)
+# Endpoint action -> the graph action it is mapped to (Default/24.200.001 endpoint metadata).
+PROJECT_ACTIONS = {
+    "ActivateProject": "Activate", "HoldProject": "Hold", "CompleteProject": "Complete", "SuspendProject": "Suspend",
+    "CancelProject": "CancelProject", "ApproveProject": "Approve", "RejectProject": "Reject",
+    "LockProjectBudget": "LockBudget", "UnlockProjectBudget": "UnlockBudget",
+    "LockProjectCommitments": "LockCommitments", "UnlockProjectCommitments": "UnlockCommitments",
+    "ValidateProjectBalance": "ValidateBalance",
+}
 
 PROJECT = Entity(
     "Project",
@@ -476,7 +486,7 @@ PROJECT = Entity(
            Link("VisibilitySettings", "VisibilitySettings"),
            Link("Retainage", "ProjectRetainage", since="23.200.001"),
            Link("ProjectAddress", "ProjectAddress", since="23.200.001")),
-    actions=tuple(Action(n) for n in PROJECT_ACTIONS) + (
+    actions=tuple(Action(n, graph=g) for n, g in PROJECT_ACTIONS.items()) + (
         Action("ChangeProjectID", (Field("ProjectID", label="New Project ID"),)),),
     title="Projects", screen="PM301000", keys=("ProjectID",),
     graph="PX.Objects.PM.ProjectEntry", view="Project", table="Project",
@@ -491,7 +501,8 @@ PROJECT_TASK = Entity(
            Link("DefaultValues", "ProjectTaskDefaultValues"),
            Link("Properties", "ProjectTaskProperties"),
            Link("VisibilitySettings", "VisibilitySettings")),
-    actions=(Action("ActivateProjectTask"), Action("CompleteProjectTask"), Action("CancelProjectTask")),
+    actions=(Action("ActivateProjectTask", graph="Activate"), Action("CompleteProjectTask", graph="Complete"),
+             Action("CancelProjectTask", graph="CancelTask")),
     title="Project Tasks", screen="PM302000", keys=("ProjectID", "ProjectTaskID"),
     graph="PX.Objects.PM.ProjectTaskEntry", view="Task", table="Project Task",
 )
@@ -537,7 +548,7 @@ SUBCONTRACT = Entity(
            labels={"SubcontractNbr": "Subcontract Nbr.", "VendorID": "Vendor", "RetainagePct": "Retainage Percent",
                    "ApplyRetainage": "Apply Retainage", "ControlTotal": "Control Total"}),
     details=(Detail("Details", "SubcontractDetail"),),
-    actions=(Action("ReleaseFromHold"), Action("PutOnHold")),
+    actions=(Action("ReleaseFromHold", graph="ReleaseFromHold"), Action("PutOnHold", graph="PutOnHold")),
     graph_actions=("Approve", "Reject", "Complete", "Cancel"),
     title="", screen="SC301000", keys=("SubcontractNbr",),
     graph="PX.Objects.CN.Subcontracts.SC.Graphs.SubcontractEntry", view="Document", table="Subcontract",
@@ -572,8 +583,9 @@ CHANGE_ORDER = Entity(
            labels={"RefNbr": "Ref. Nbr.", "ProjectID": "Project"}),
     details=(Detail("CostBudget", "ChangeOrderCostBudget"), Detail("RevenueBudget", "ChangeOrderRevenueBudget"),
              Detail("Commitments", "ChangeOrderCommitment")),
-    actions=(Action("ReleaseChangeOrder"), Action("ApproveChangeOrder"), Action("RejectChangeOrder"),
-             Action("ReverseChangeOrder"), Action("HoldChangeOrder"), Action("RemoveChangeOrderFromHold")),
+    actions=(Action("ReleaseChangeOrder", graph="Release"), Action("ApproveChangeOrder", graph="Approve"),
+             Action("RejectChangeOrder", graph="Reject"), Action("ReverseChangeOrder", graph="Reverse"),
+             Action("HoldChangeOrder", graph="Hold"), Action("RemoveChangeOrderFromHold", graph="RemoveHold")),
     title="Change Orders", screen="PM308000", keys=("RefNbr",),
     graph="PX.Objects.PM.ChangeOrderEntry", view="Document", table="Change Order",
 )
@@ -590,10 +602,11 @@ BILL = Entity(
            choices={"Type": BILL_TYPES, "Status": AP_STATUSES}, upper=("Vendor", "Project"),
            labels={"ReferenceNbr": "Reference Nbr.", "VendorRef": "Vendor Ref.", "PostPeriod": "Post Period"}),
     details=(Detail("Details", "BillDetail"), Detail("Applications", "BillApplicationDetail", readonly=True)),
-    actions=(Action("ReleaseBill"),
+    actions=(Action("ReleaseBill", graph="Release"),
              Action("ReleaseRetainage", (Field("AmtToRelease", "Decimal", label="Amount to Release"),
-                                         Field("Date", "DateTime"), Field("PostPeriod", label="Post Period"))),
-             Action("ReverseBill")),
+                                         Field("Date", "DateTime"), Field("PostPeriod", label="Post Period")),
+                    graph="ReleaseRetainageAmount"),
+             Action("ReverseBill", graph="ReverseInvoice")),
     graph_actions=("PutOnHold", "ReleaseFromHold", "RemoveHold", "Approve", "Reject"),
     title="Bills and Adjustments", screen="AP301000", keys=("Type", "ReferenceNbr"),
     graph="PX.Objects.AP.APInvoiceEntry", view="Document", table="Bill", custom=BILL_CUSTOM,
@@ -608,7 +621,7 @@ CHECK = Entity(
            labels={"ReferenceNbr": "Reference Nbr.", "PaymentAmount": "Payment Amount",
                    "PaymentMethod": "Payment Method", "CashAccount": "Cash Account", "PaymentRef": "Payment Ref."}),
     details=(Detail("Details", "CheckDetail"), Detail("History", "CheckHistoryDetail", readonly=True)),
-    actions=(Action("ReleaseCheck"), Action("VoidCheck")),
+    actions=(Action("ReleaseCheck", graph="Release"), Action("VoidCheck", graph="VoidCheck")),
     graph_actions=("PutOnHold", "ReleaseFromHold", "RemoveHold"),
     title="Checks and Payments", screen="AP302000", keys=("Type", "ReferenceNbr"),
     graph="PX.Objects.AP.APPaymentEntry", view="Document", table="Payment",
@@ -623,7 +636,7 @@ PROJECT_TRANSACTION = Entity(
            choices={"Status": PM_TRAN_STATUSES, "Module": ("PM", "AP", "AR", "GL", "IN", "CA", "EA")},
            labels={"ReferenceNbr": "Ref. Number"}),
     details=(Detail("Details", "ProjectTransactionDetail"),),
-    actions=(Action("ReleaseTransactions"),),
+    actions=(Action("ReleaseTransactions", graph="Release"),),
     title="Project Transactions", screen="PM304000", keys=("Module", "ReferenceNbr"),
     graph="PX.Objects.PM.RegisterEntry", view="Document", table="Project Transaction",
 )

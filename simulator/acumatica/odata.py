@@ -338,6 +338,9 @@ Getter = Callable[[dict[str, Any]], Any]
 def _field_getter(ent: Entity, parts: tuple[str, ...], version: str) -> tuple[Getter, str]:
     """A function reading a field path off a stored node, and the field's type."""
     head, rest = parts[0], parts[1:]
+    if head == "id" and not rest:
+        # The record's id (its NoteID) filters like a Guid field.
+        return (lambda node: node.get("id")), "Guid"
     if not rest:
         fld = ent.field(head)
         if fld is None or not in_version(fld.since, version):
@@ -475,7 +478,7 @@ def _arith(op: str, a: Any, b: Any) -> Any:
 
 
 class Compiler:
-    def __init__(self, ent: Entity, version: str, custom_types: Callable[[str, str], str | None]) -> None:
+    def __init__(self, ent: Entity, version: str, custom_types: Callable[[str, str], str | None] | None) -> None:
         self.ent = ent
         self.version = version
         self.custom_types = custom_types
@@ -504,6 +507,8 @@ class Compiler:
             return read
         if isinstance(node, Custom):
             view, name = node.view, node.field
+            if self.custom_types is not None and self.custom_types(view, name) is None:
+                raise FilterError(f"The custom field '{view}.{name}' is not found in the '{self.ent.name}' entity.")
 
             def read_custom(r: dict[str, Any]) -> Any:
                 return _norm(r.get("custom", {}).get(view, {}).get(name), CUSTOM_TYPES[node.type])
@@ -615,9 +620,13 @@ class Compiler:
 def compile_filter(
     text: str, ent: Entity, version: str, custom_types: Callable[[str, str], str | None] | None = None
 ) -> tuple[Callable[[dict[str, Any]], bool], Any]:
-    """Parse and resolve a ``$filter``; FilterError names what is wrong."""
+    """Parse and resolve a ``$filter``; FilterError names what is wrong.
+
+    ``custom_types`` answers a custom field's type (None when the entity has no such field); without it any
+    custom field is taken.
+    """
     tree = parse(text)
-    compiler = Compiler(ent, version, custom_types or (lambda view, name: None))
+    compiler = Compiler(ent, version, custom_types)
     return compiler.predicate(tree), tree
 
 

@@ -192,9 +192,15 @@ class Call:
         if text is None or not text.strip():
             return None, None
         extra = self.custom_fields()
+        # UNVERIFIED: the real answer to an unknown custom field; "ignore" keeps the old 200 [] behaviour.
+        lenient = self.settings.get("unknown_custom_field") == "ignore"
+
+        def custom_type(view: str, name: str) -> str | None:
+            found = custom_value_type(ent, view, name, extra)
+            return found or ("CustomStringField" if lenient else None)
+
         try:
-            return compile_filter(text, ent, self.version,
-                                  lambda view, name: custom_value_type(ent, view, name, extra))
+            return compile_filter(text, ent, self.version, custom_type)
         except FilterError as exc:
             raise self.bad_query(str(exc)) from exc
 
@@ -529,7 +535,8 @@ async def invoke_action(call: Call, ent: Entity, action: str) -> Response:
             raise call.rejected(exc, shape) from exc
         location = f"{call.site.entity_base}/{ent.name}/{outcome.node['id']}"
         async_actions = {str(a).casefold() for a in call.settings.get("async_actions") or []}
-        if action.casefold() in async_actions:
+        # A graph action runs as long as the endpoint action mapped to it.
+        if action.casefold() in async_actions or str(rule.action_name(action)).casefold() in async_actions:
             op_id = str(uuid.uuid4())
             call.ctx.book.records.insert(OPERATIONS, {"entity": ent.name, "action": action,
                                                       "polls": int(call.settings.get("async_polls", 1)),
@@ -591,6 +598,8 @@ async def _attach(call: Call, ent: Entity, stored: Stored, filename: str) -> Res
     if not filename.strip():
         raise errors.bad_request("The file name is empty.", "filename")
     data = await read_body(call.request, int(call.settings.get("body_limit_bytes", 4 * 1024 * 1024)))
+    if not data:
+        raise errors.bad_request("The file is empty. Attach a file with content.", "file")
     comment = call.request.headers.get("PX-CbFileComment")
     if comment is not None and len(comment) > 500:
         raise errors.bad_request("The file comment cannot be longer than 500 characters.", "PX-CbFileComment")
@@ -604,7 +613,11 @@ async def _attach(call: Call, ent: Entity, stored: Stored, filename: str) -> Res
                                 "content": base64.b64encode(data).decode("ascii"), "size": len(data)})
         node.setdefault("files", []).append(entry)
         call.ctx.book.update(ent, stored.rid, node)
-    return Response(status_code=204, headers={"Location": f"{call.site.entity_base}/files/{file_id}"})
+    location = f"{call.site.entity_base}/files/{file_id}"
+    if call.settings.get("file_location", "absolute") == "absolute":
+        # The schema declares the header a URI; a site-relative path is not one.
+        location = f"{str(call.request.base_url).rstrip('/')}{location}"
+    return Response(status_code=204, headers={"Location": location})
 
 
 # -- files by template and by id ----------------------------------------------------------------------------

@@ -506,16 +506,16 @@ def _stable_id(parent: str, name: str) -> str:
     return str(uuid.uuid5(uuid.UUID(parent), name))
 
 
-def skeleton(ent: Entity, site: Site, custom_fields: dict[str, Any], *, with_rows: bool = True) -> dict[str, Any]:
-    """``$adHocSchema``: the entity with every field empty and every custom field listed."""
+def skeleton(ent: Entity, site: Site, custom_fields: dict[str, Any], *, top: bool = True) -> dict[str, Any]:
+    """``$adHocSchema``: the entity with every field empty at every level, each level's custom fields listed by
+    view, and the workflow actions postable by name (IDG: Get_List_of_Custom_Fields)."""
     out: dict[str, Any] = {"id": str(uuid.UUID(int=0)), "rowNumber": 1, "note": {}}
     for fld in ent.fields_in(site.version):
         out[fld.name] = {}
-    if with_rows:
-        for det in ent.details_in(site.version):
-            out[det.name] = [skeleton(schema(det.entity), site, custom_fields, with_rows=False)]
-        for lnk in ent.links_in(site.version):
-            out[lnk.name] = skeleton(schema(lnk.entity), site, custom_fields, with_rows=False)
+    for det in ent.details_in(site.version):
+        out[det.name] = [skeleton(schema(det.entity), site, custom_fields, top=False)]
+    for lnk in ent.links_in(site.version):
+        out[lnk.name] = skeleton(schema(lnk.entity), site, custom_fields, top=False)
     custom: dict[str, Any] = {}
     catalog = {view: dict(flds) for view, flds in ent.custom.items()}
     for view, flds in (custom_fields.get(ent.name) or {}).items():
@@ -524,4 +524,7 @@ def skeleton(ent: Entity, site: Site, custom_fields: dict[str, Any], *, with_row
     for view, flds in catalog.items():
         custom[view] = {name: {"type": ctype, "value": None} for name, ctype in flds.items()}
     out["custom"] = custom
+    if top:
+        out["_workflowActions"] = [{name: {"parameters": {"custom": {}}}}
+                                   for name in ent.workflow_actions(site.version)]
     return out

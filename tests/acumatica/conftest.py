@@ -129,3 +129,12 @@ def acu(raw: TestClient, clock: Clock) -> Acu:
     r = client.login()
     assert r.status_code == 204, r.text
     return client
+
+
+def pytest_ignore_collect(collection_path: Any, config: pytest.Config) -> bool | None:
+    """Build the coverage-phase schema (slow to collect) only when slow tests are selected."""
+    if collection_path.name == "test_schemathesis_coverage.py":
+        expr = str(config.getoption("markexpr") or "")
+        if "slow" not in expr or "not slow" in expr:
+            return True
+    return None

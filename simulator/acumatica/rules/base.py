@@ -191,16 +191,23 @@ class Rules:
     aliases: dict[str, str] = {}
     """Workflow action names that reach the same handler (``RemoveHold`` -> ``ReleaseFromHold``)."""
 
-    def action_handler(self, name: str) -> Callable[[Ctx, dict[str, Any], dict[str, Any], Problems], None] | None:
-        """Endpoint actions by exact name; workflow actions by name in any case."""
+    def action_name(self, name: str) -> str | None:
+        """The handler an action name reaches: endpoint actions by exact name, graph (workflow) actions by
+        name in any case, through the endpoint action mapped to them or on their own."""
         ent = self.entity
         if ent.action(name) is not None:
-            return getattr(self, f"act_{name}", None)  # type: ignore[no-any-return]
+            return name
+        for action in ent.actions:
+            if action.graph and action.graph.casefold() == name.casefold():
+                return action.name
         for graph_action in ent.graph_actions:
             if graph_action.casefold() == name.casefold():
-                target = self.aliases.get(graph_action, graph_action)
-                return getattr(self, f"act_{target}", None)  # type: ignore[no-any-return]
+                return self.aliases.get(graph_action, graph_action)
         return None
+
+    def action_handler(self, name: str) -> Callable[[Ctx, dict[str, Any], dict[str, Any], Problems], None] | None:
+        target = self.action_name(name)
+        return None if target is None else getattr(self, f"act_{target}", None)
 
     def numbered(self, ctx: Ctx, node: dict[str, Any]) -> None:
         """The record got its number: copy it where lines repeat it."""
