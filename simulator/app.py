@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Mount
 
 from simulator.admin import admin
 from simulator.clock import Clock
+from simulator.procore import people as procore_people
 from simulator.services import Service
 from simulator.store import Store
 from simulator.tenants import Tenants
@@ -18,9 +19,10 @@ def default_services() -> list[Service]:
     # Imported here so each room is loaded only when an app is built.
     from simulator.acumatica import service as acumatica
     from simulator.intacct import service as intacct
+    from simulator.procore import service as procore
     from simulator.sage100 import service as sage100
 
-    return [intacct, sage100, acumatica]
+    return [intacct, sage100, acumatica, procore]
 
 
 def create_app(
@@ -36,7 +38,8 @@ def create_app(
     """
     store = store or Store(":memory:")
     services = list(services) if services is not None else default_services()
-    routes: list[BaseRoute] = [Mount("/_erpsim", app=admin)]
+    routes: list[BaseRoute] = [Mount("/_erpsim/tenants/{tenant}/procore", routes=procore_people.routes),
+                               Mount("/_erpsim", app=admin)]
     for svc in services:
         routes.extend(svc.routes)
     app = Starlette(routes=routes)

@@ -36,6 +36,10 @@ def serve(args: argparse.Namespace) -> int:
     store = Store(db)
     app = create_app(store, demo=False)
     created = app.state.tenants.ensure_demo()
+    if "procore" in {svc.name for svc in app.state.services}:
+        from simulator.procore.side import prepare
+
+        prepare(app, DEMO_TENANT)  # the demo company's cost codes come from its ERP before anyone signs in
     origin = f"http://{args.host}:{args.port}"
     demo = app.state.tenants.get(DEMO_TENANT)
     print(f"erpsim {__version__}  database: {db}" + ("  (demo company seeded)" if created else ""))

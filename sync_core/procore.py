@@ -26,7 +26,7 @@ from sync_core.context import ClockLike
 from sync_core.delivery import RetryPolicy, Sleep
 from sync_core.imports import Imports
 from sync_core.errors import NotConnected, NotFound, SyncError, ValidationFailed
-from sync_core.records import TENANT_PREFIX, CompanyRecords, tenant_id
+from sync_core.records import TENANT_PREFIX, CompanyRecords
 from sync_core.tool import ErpIntegrations
 
 COMPANY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -48,8 +48,11 @@ class Procore:
     """
 
     def __init__(self, store: Store | None = None, *, clock: ClockLike | None = None, sleep: Sleep | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, tenant_prefix: str = TENANT_PREFIX) -> None:
         self.store = store or Store(":memory:")
+        # Companies live in store tenants "procore:<id>" beside nothing else; the served simulator passes ""
+        # so each tenant's Procore company shares its store tenant with that tenant's ERP books.
+        self.tenant_prefix = tenant_prefix
         self.clock: ClockLike = clock or SystemClock()
         self.sleep: Sleep = sleep or time.sleep
         self.policy = policy or RetryPolicy()
@@ -59,21 +62,25 @@ class Procore:
         company_id = company_id or re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "company"
         if not COMPANY_ID.match(company_id):
             raise ValidationFailed(["company id must be 1-40 lowercase letters, digits, '-' or '_'"])
-        if self.store.get_tenant(tenant_id(company_id)) is not None:
+        if self.store.get_tenant(self.tenant_of(company_id)) is not None:
             raise ValidationFailed([f"a company with id {company_id!r} already exists"])
-        self.store.create_tenant(tenant_id(company_id), name, {"procore": {"name": name}})
+        self.store.create_tenant(self.tenant_of(company_id), name, {"procore": {"name": name}})
         company = Company(self, company_id)
         company.users.create(name=f"{name} administrator", erp_integrations="admin")
         return company
 
+    def tenant_of(self, company_id: str) -> str:
+        """The store tenant that holds a company's records."""
+        return f"{self.tenant_prefix}{company_id}"
+
     def company(self, company_id: str) -> Company:
-        if self.store.get_tenant(tenant_id(company_id)) is None:
+        if self.store.get_tenant(self.tenant_of(company_id)) is None:
             raise NotFound(f"no company {company_id!r}")
         return Company(self, company_id)
 
     def companies(self) -> list[Company]:
-        return [Company(self, t.id.removeprefix(TENANT_PREFIX)) for t in self.store.list_tenants()
-                if t.id.startswith(TENANT_PREFIX)]
+        return [Company(self, t.id.removeprefix(self.tenant_prefix)) for t in self.store.list_tenants()
+                if t.id.startswith(self.tenant_prefix)]
 
     def tick(self) -> list[Any]:
         """Run every company's scheduled imports that are due by the clock."""
@@ -90,7 +97,7 @@ class Company:
         self.procore = procore
         self.id = company_id
         self.store = procore.store
-        self.records = CompanyRecords(procore.store, company_id)
+        self.records = CompanyRecords(procore.store, company_id, tenant=procore.tenant_of(company_id))
         self.erp = ErpIntegrations(self)
         self.imports = Imports(self)
         self._actor: o.User | None = None
@@ -100,7 +107,7 @@ class Company:
 
     @property
     def name(self) -> str:
-        tenant = self.store.get_tenant(tenant_id(self.id))
+        tenant = self.store.get_tenant(self.procore.tenant_of(self.id))
         assert tenant is not None
         return tenant.name
 

@@ -28,10 +28,10 @@ def tenant_id(company_id: str) -> str:
 class CompanyRecords:
     """A Procore company's records, plus the indexes the ERP workflow needs."""
 
-    def __init__(self, store: Store, company_id: str) -> None:
+    def __init__(self, store: Store, company_id: str, *, tenant: str | None = None) -> None:
         self.store = store
         self.company_id = company_id
-        self.records: Records = store.records(tenant_id(company_id))
+        self.records: Records = store.records(tenant or tenant_id(company_id))
 
     # -- plain records -------------------------------------------------------
 

@@ -25,6 +25,7 @@ import httpx
 from simulator.clock import Clock
 from simulator.store import Store
 from sync_core import Procore, RetryPolicy
+from sync_core.connectors import sign_in
 from sync_core.connectors.base import Connector
 from sync_core.errors import SyncError
 from sync_core.procore import Company
@@ -385,27 +386,10 @@ class Simulators:
 
 def connector_for(erp: str, client: httpx.Client, config: dict[str, Any], clock: Any) -> Connector:
     """The sync core's connector for ``erp``, signed in with the tenant's own login names."""
-    if erp == "intacct":
-        from sync_core.connectors.intacct import IntacctConnector
-
-        sender, sender_password = next(iter(config["senders"].items()))
-        user, password = next(iter(config["users"].items()))
-        return IntacctConnector(client, sender_id=sender, sender_password=sender_password,
-                                company_id=config["company_id"], user_id=user, user_password=password)
-    if erp == "sage100":
-        from sync_core.connectors.sage100 import Sage100Connector
-
-        user = next(u for u in config["users"] if "API" in u.get("groups", []))
-        return Sage100Connector(client, company=config["company"], username=user["name"], password=user["password"])
-    if erp == "acumatica":
-        from sync_core.connectors.acumatica import AcumaticaConnector
-
-        name, password = next(iter(config["users"].items()))
-        accounts = {str(info["account_group"]): number for number, info in (config.get("accounts") or {}).items()
-                    if isinstance(info, dict) and info.get("account_group")}
-        return AcumaticaConnector(client, tenant=config["tenant_name"], name=name, password=password,
-                                  accounts=accounts, sleep=clock.advance)
-    raise SimulatorError(f"no connector for {erp!r}; choose one of {', '.join(ERPS)}")
+    try:
+        return sign_in(erp, client, config, clock.advance)
+    except ValueError as exc:
+        raise SimulatorError(str(exc)) from exc
 
 
 @dataclass
