@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Mount
 
 from simulator.admin import admin
 from simulator.clock import Clock
+from simulator.console import routes as console_routes
 from simulator.procore import people as procore_people
 from simulator.services import Service
 from simulator.store import Store
@@ -42,6 +43,7 @@ def create_app(
                                Mount("/_erpsim", app=admin)]
     for svc in services:
         routes.extend(svc.routes)
+    routes.extend(console_routes())
     app = Starlette(routes=routes)
     app.state.store = store
     app.state.services = services

@@ -42,6 +42,7 @@ def serve(args: argparse.Namespace) -> int:
         prepare(app, DEMO_TENANT)  # the demo company's cost codes come from its ERP before anyone signs in
     origin = f"http://{args.host}:{args.port}"
     demo = app.state.tenants.get(DEMO_TENANT)
+    print(f"training console:  {origin}/")
     print(f"erpsim {__version__}  database: {db}" + ("  (demo company seeded)" if created else ""))
     print(f"admin API:  {origin}/_erpsim/health")
     for svc in app.state.services:

@@ -37,6 +37,7 @@ def test_serve_starts_with_the_demo_company(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         output = proc.communicate(timeout=10)[0]
+    assert output.splitlines()[0] == f"training console:  http://127.0.0.1:{port}/"
     assert "demo company seeded" in output
     assert f"http://127.0.0.1:{port}/ia/xml/xmlgw.phtml" in output
     assert "erpsim / erpsim" in output and "DEMO" in output

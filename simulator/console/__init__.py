@@ -1,0 +1,28 @@
+"""The training console: web pages where a trainer runs seats, a project manager and an accounting
+approver practise the Procore side, and a bookkeeper keeps each ERP's books.
+
+Server-rendered Jinja2 pages with plain HTML forms (POST, then redirect) and one stylesheet, no
+script. Every page calls the same functions the admin API and the scenarios call.
+
+Layout: ``seats`` (the list at ``/``, a seat's overview, reset, snapshots), ``erp`` (each ERP's
+books and back-office forms, described in ``books``), ``web`` (templates, forms, flash messages).
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from simulator.console import erp, seats
+from simulator.console.web import HERE
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Mount("/static/console", app=StaticFiles(directory=HERE / "static"), name="console-static"),
+        *seats.routes,
+        *erp.routes,
+    ]
+
+
+__all__ = ["routes"]
