@@ -39,7 +39,9 @@ def create_app(
     """
     store = store or Store(":memory:")
     services = list(services) if services is not None else default_services()
+    # Rooms' own control-plane routes go before the admin mount, which answers every other /_erpsim path.
     routes: list[BaseRoute] = [Mount("/_erpsim/tenants/{tenant}/procore", routes=procore_people.routes),
+                               *(r for svc in services for r in svc.admin_routes),
                                Mount("/_erpsim", app=admin)]
     for svc in services:
         routes.extend(svc.routes)

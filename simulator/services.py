@@ -48,3 +48,5 @@ class Service:
     """(server origin, tenant config) -> lines telling a person how to connect."""
     backoffice: Mapping[str, BackofficeAction] = field(default_factory=dict)
     """Named bookkeeper actions (``create_job``, ``pay_bill``…), served under ``/_erpsim/``."""
+    admin_routes: Sequence[BaseRoute] = ()
+    """The room's own control-plane routes, with full ``/_erpsim/...`` paths."""

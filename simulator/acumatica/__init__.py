@@ -7,6 +7,7 @@ definition of the contract that ``swagger`` publishes.
 
 from __future__ import annotations
 
+from simulator.acumatica import applications
 from simulator.acumatica.backoffice import ACTIONS
 from simulator.acumatica.config import banner, default_config
 from simulator.acumatica.routes import routes
@@ -21,6 +22,7 @@ service = Service(
     seed=seed,
     banner=banner,
     backoffice=ACTIONS,
+    admin_routes=applications.routes,
 )
 
 __all__ = ["service"]

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.acumatica.oauth import applications, demo_application
+
 MOUNT = "/acumatica"
 
 
 def default_config(tenant_id: str, name: str) -> dict[str, Any]:
+    tenant_name = tenant_id.capitalize()
     return {
         # The tenant's Login Name (SM203520): what clients send as "tenant" (or "company").
-        "tenant_name": tenant_id.capitalize(),
+        "tenant_name": tenant_name,
         "users": {"admin": "admin"},
         "branches": ["MAIN"],
         "default_branch": "MAIN",
@@ -44,6 +47,17 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
         "lockout_attempts": 0,
         # UNVERIFIED: the body of a 401 for a missing or expired session.
         "unauthorized_message": "You are not logged in.",
+        # -- OAuth 2.0 (connected applications, SM303010) -----------------------------------
+        # client id (GUID@TenantLoginName) -> {name, flow, secret, active, redirect_uris, user}; managed through
+        # /_erpsim/tenants/{id}/acumatica/applications.
+        "connected_apps": demo_application(tenant_id, tenant_name),
+        # Access tokens live 3600 s and that is not configurable on a real site; kept here for odd set-ups.
+        "oauth_token_seconds": 3600,
+        # UNVERIFIED: how long a refresh token lives (the identity server's policy is not documented).
+        "oauth_refresh_token_days": 30,
+        # The client_credentials grant is not supported by Acumatica (ref 1.3); True lets a Client Credentials
+        # application use it anyway.
+        "oauth_client_credentials": False,
         # -- request handling ----------------------------------------------------------------
         "body_limit_bytes": 4 * 1024 * 1024,
         # UNVERIFIED: unknown top-level properties are dropped ("ignore") or refused with 400 ("reject").
@@ -122,10 +136,15 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
 
 def banner(origin: str, config: dict[str, Any]) -> list[str]:
     user, password = next(iter(config.get("users", {}).items()), ("?", "?"))
-    return [
+    lines = [
         f"base URL:         {origin}{MOUNT}",
         f"sign in:          POST {origin}{MOUNT}/entity/auth/login",
         f"tenant:           {config.get('tenant_name')}",
         f"name / password:  {user} / {password}",
         f"schema:           {origin}{MOUNT}/entity/Default/24.200.001/swagger.json",
+        f"OAuth 2.0 token:  POST {origin}{MOUNT}/identity/connect/token",
     ]
+    for client_id, app in applications(config).items():
+        lines.append(f"client id:        {client_id}  ({app.get('flow')})")
+        lines.append(f"client secret:    {app.get('secret')}")
+    return lines

@@ -22,9 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.acumatica import errors, rules, swagger
+from simulator.acumatica import errors, identity, rules, swagger
 from simulator.acumatica.config import MOUNT
 from simulator.acumatica.entities import ENDPOINT, ENTITIES, VERSIONS, Entity, entity as entity_in, in_version, schema
+from simulator.acumatica.identity import IDENTITY
 from simulator.acumatica.models import Book, Stored
 from simulator.acumatica.odata import FilterError, compile_filter, key_equalities, prefilter
 from simulator.acumatica.rules.base import NEW, empty
@@ -678,6 +679,12 @@ routes: list[BaseRoute] = [
     Route(f"{MOUNT}/entity/{{endpoint}}/{{version}}/files/{{rest:path}}", files, methods=METHODS),
     Route(f"{MOUNT}/entity/{{endpoint}}/{{version}}/{{entity}}", collection, methods=METHODS),
     Route(f"{MOUNT}/entity/{{endpoint}}/{{version}}/{{entity}}/{{rest:path}}", member, methods=METHODS),
+    Route(f"{IDENTITY}/connect/token", identity.token, methods=METHODS),
+    Route(f"{IDENTITY}/connect/authorize", identity.authorize, methods=METHODS),
+    Route(f"{IDENTITY}/connect/revocation", identity.revocation, methods=METHODS),
+    Route(f"{IDENTITY}/connect/userinfo", identity.userinfo, methods=["GET", "POST"]),
+    Route(f"{IDENTITY}/.well-known/openid-configuration", identity.discovery, methods=["GET"]),
+    Route(f"{IDENTITY}/.well-known/openid-configuration/jwks", identity.jwks, methods=["GET"]),
     Route(f"{MOUNT}/{{rest:path}}", not_found, methods=METHODS),
     Route(MOUNT, not_found, methods=METHODS),
 ]

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simulator.acumatica import errors
+from simulator.acumatica import errors, oauth
 from simulator.acumatica.config import MOUNT
 from simulator.acumatica.models import Book
 from simulator.acumatica.wire import loads
@@ -144,18 +144,8 @@ async def login(request: Request) -> Response:
         if state.get("failures"):
             with store.transaction():
                 book.set_login_state(user[0], {"failures": 0, "locked": False})
-        token = _reusable_token(request, tenant, now)
-        if token is None:
-            limit = int(settings.get("max_api_sessions") or 0)
-            if limit and store.count_sessions(tenant.id, ERP, now) >= limit:
-                raise errors.AcumaticaError(
-                    int(settings.get("login_limit_status", 429)), errors.GENERIC,
-                    exception_message=str(settings.get("login_limit_message", "API Login Limit")),
-                    exception_type=errors.LICENSE, headers=_retry_after(settings))
-            token = secrets.token_hex(32)
-        sid = secrets.token_urlsafe(18)
-        store.put_session(token, tenant.id, ERP, user[0], now + _idle_seconds(settings),
-                          {"sid": sid, "branch": branch, "locale": creds.get("locale") or "en-US", "last": now})
+        token, sid = open_session(store, tenant, user[0], branch, str(creds.get("locale") or "en-US"), now,
+                                  _reusable_token(request, tenant, now))
     except errors.AcumaticaError as exc:
         return exc.response()
     response = Response(status_code=204)
@@ -166,6 +156,24 @@ async def login(request: Request) -> Response:
     # Written by hand: the cookie library would quote a value holding '=' and '&', which the real one does not.
     response.headers.append("set-cookie", f"Locale=Culture=en-US&TimeZone=GMTP0000G; Path={MOUNT}; SameSite=lax")
     return response
+
+
+def open_session(store: Store, tenant: Tenant, user: str, branch: str, locale: str, now: float,
+                 token: str | None = None) -> tuple[str, str]:
+    """A server session taking a licence seat (``token`` keeps one the caller already holds): (token, sid)."""
+    settings = settings_of(tenant)
+    if token is None:
+        limit = int(settings.get("max_api_sessions") or 0)
+        if limit and store.count_sessions(tenant.id, ERP, now) >= limit:
+            raise errors.AcumaticaError(
+                int(settings.get("login_limit_status", 429)), errors.GENERIC,
+                exception_message=str(settings.get("login_limit_message", "API Login Limit")),
+                exception_type=errors.LICENSE, headers=_retry_after(settings))
+        token = secrets.token_hex(32)
+    sid = secrets.token_urlsafe(18)
+    store.put_session(token, tenant.id, ERP, user, now + _idle_seconds(settings),
+                      {"sid": sid, "branch": branch, "locale": locale, "last": now})
+    return token, sid
 
 
 def _reusable_token(request: Request, tenant: Tenant, now: float) -> str | None:
@@ -181,6 +189,12 @@ def _reusable_token(request: Request, tenant: Tenant, now: float) -> str | None:
 
 async def logout(request: Request) -> Response:
     token = request.cookies.get(AUTH_COOKIE)
+    bearer = _bearer(request)
+    if bearer:
+        # Signing out frees the seat of the bearer's server session; the token itself stays valid.
+        found = oauth.access_token(_store(request), bearer, _clock(request).time())
+        if found is not None and found[2].get("session"):
+            token = str(found[2]["session"])
     if token:
         _store(request).delete_session(token)
     response = Response(status_code=204)
@@ -189,28 +203,75 @@ async def logout(request: Request) -> Response:
     return response
 
 
-def authenticate(request: Request) -> Session:
-    """The caller's live session, touched; 401 when there is none."""
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.casefold() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def _bearer_session(request: Request, bearer: str) -> Session:
+    """The server session behind an OAuth access token: reused while it lives, reopened (taking a seat
+    again) once it timed out or was signed out."""
     store, now = _store(request), _clock(request).time()
+    found = oauth.access_token(store, bearer, now)
+    if found is None:
+        raise errors.AcumaticaError(401, "Authorization has been denied for this request.",
+                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    tenant_id, user, data = found
+    if "api" not in data.get("scope", []):
+        raise errors.AcumaticaError(403, "The access token does not grant the api scope.",
+                                    headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
+    session_token = data.get("session")
+    if session_token:
+        try:
+            return _session_of(request, str(session_token))
+        except errors.AcumaticaError:
+            pass
+    tenant = store.get_tenant(tenant_id)
+    if tenant is None:
+        raise _unauthorized(None)
+    settings = settings_of(tenant)
+    branch = str(data.get("branch") or settings.get("default_branch") or "")
+    session_token, _ = open_session(store, tenant, user, branch, "en-US", now)
+    oauth.link_session(store, bearer, session_token)
+    return _session_of(request, session_token)
+
+
+def authenticate(request: Request) -> Session:
+    """The caller's live session (by cookie or by OAuth bearer token), touched; 401 when there is none."""
+    bearer = _bearer(request)
+    if bearer is not None and not request.cookies.get(AUTH_COOKIE):
+        return _bearer_session(request, bearer)
     token = request.cookies.get(AUTH_COOKIE)
-    found = store.get_session(token, ERP) if token else None
+    if not token:
+        if bearer is not None:
+            return _bearer_session(request, bearer)
+        raise _unauthorized(None)
+    return _session_of(request, token)
+
+
+def _session_of(request: Request, token: str) -> Session:
+    store, now = _store(request), _clock(request).time()
+    found = store.get_session(token, ERP)
     if found is None:
         raise _unauthorized(None)
     tenant_id, user, expires_at, data = found
     tenant = store.get_tenant(tenant_id)
     if tenant is None:
-        store.delete_session(token)  # type: ignore[arg-type]
+        store.delete_session(token)
         raise _unauthorized(None)
     settings = settings_of(tenant)
     # Idle time counts from the last request under the tenant's current setting, so a changed timeout
     # applies to live sessions too.
     last = float(data.get("last", expires_at - _idle_seconds(settings)))
     if last + _idle_seconds(settings) <= now:
-        store.delete_session(token)  # type: ignore[arg-type]
+        store.delete_session(token)
         raise _unauthorized(settings)
     data["last"] = now
-    store.put_session(token, tenant_id, ERP, user, now + _idle_seconds(settings), data)  # type: ignore[arg-type]
-    return Session(token, tenant, user, str(data.get("branch") or ""), data)  # type: ignore[arg-type]
+    store.put_session(token, tenant_id, ERP, user, now + _idle_seconds(settings), data)
+    return Session(token, tenant, user, str(data.get("branch") or ""), data)
 
 
 def _unauthorized(settings: dict[str, Any] | None) -> errors.AcumaticaError:
