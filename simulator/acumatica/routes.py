@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.acumatica import errors, identity, rules, swagger
+from simulator.acumatica import errors, identity, odata_service, rules, swagger
 from simulator.acumatica.config import MOUNT
 from simulator.acumatica.entities import ENDPOINT, ENTITIES, VERSIONS, Entity, entity as entity_in, in_version, schema
 from simulator.acumatica.identity import IDENTITY
@@ -685,6 +685,7 @@ routes: list[BaseRoute] = [
     Route(f"{IDENTITY}/connect/userinfo", identity.userinfo, methods=["GET", "POST"]),
     Route(f"{IDENTITY}/.well-known/openid-configuration", identity.discovery, methods=["GET"]),
     Route(f"{IDENTITY}/.well-known/openid-configuration/jwks", identity.jwks, methods=["GET"]),
+    *odata_service.routes,
     Route(f"{MOUNT}/{{rest:path}}", not_found, methods=METHODS),
     Route(MOUNT, not_found, methods=METHODS),
 ]

@@ -57,6 +57,10 @@ def test_easy_acumatica_end_to_end(server: ThreadedServer, tmp_path: Path,
         hold = client.models.HoldProject(entity=client.models.Project(ProjectID="EA-100"))
         client.project.invoke_action_hold_project(hold)
         assert client.project.get_by_keys(ProjectID="EA-100")["Status"]["value"] == "On Hold"
+
+        # It read the generic inquiries' OData v4 metadata at start-up and queries them with Basic auth.
+        found = client.inquiries.Vendors(QueryOptions(filter=F.VendorID == "EA-SUB", select=["VendorID", "Status"]))
+        assert found["value"] == [{"VendorID": "EA-SUB", "Status": "Active"}]
     finally:
         client.close()
     capsys.readouterr()  # the client prints that the generic-inquiry metadata is absent, which is expected
