@@ -96,7 +96,7 @@ def test_unknown_entity_is_404_with_the_real_message(acu: Acu) -> None:
 
 
 def test_other_paths_under_the_site_are_404(acu: Acu) -> None:
-    r = acu.client.get("/acumatica/t/Demo/api/odata/gi/$metadata")
+    r = acu.client.get("/acumatica/Frames/Nope.aspx")
     assert r.status_code == 404
     assert "message" in r.json()
 
