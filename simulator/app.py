@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 
 from simulator.admin import admin
 from simulator.clock import Clock
 from simulator.console import routes as console_routes
+from simulator.faults import admin as faults_admin
+from simulator.journal import admin as journal_admin
+from simulator.journal.middleware import Recorder
 from simulator.procore import people as procore_people
 from simulator.services import Service
 from simulator.store import Store
@@ -42,11 +46,11 @@ def create_app(
     # Rooms' own control-plane routes go before the admin mount, which answers every other /_erpsim path.
     routes: list[BaseRoute] = [Mount("/_erpsim/tenants/{tenant}/procore", routes=procore_people.routes),
                                *(r for svc in services for r in svc.admin_routes),
-                               Mount("/_erpsim", app=admin)]
+                               *journal_admin.routes, *faults_admin.routes, Mount("/_erpsim", app=admin)]
     for svc in services:
         routes.extend(svc.routes)
     routes.extend(console_routes())
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, middleware=[Middleware(Recorder)])
     app.state.store = store
     app.state.services = services
     app.state.clock = clock or Clock()

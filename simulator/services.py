@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 from simulator.clock import Clock
 from simulator.datasets import Dataset
+from simulator.journal.hook import Wire
 from simulator.store import Records
 
 Config = dict[str, Any]
@@ -50,3 +51,5 @@ class Service:
     """Named bookkeeper actions (``create_job``, ``pay_bill``…), served under ``/_erpsim/``."""
     admin_routes: Sequence[BaseRoute] = ()
     """The room's own control-plane routes, with full ``/_erpsim/...`` paths."""
+    wires: Sequence[Wire] = ()
+    """Each URL prefix the room serves, with how the journal names its requests and its transient errors."""

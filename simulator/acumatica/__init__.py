@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from simulator.acumatica import applications
 from simulator.acumatica.backoffice import ACTIONS
+from simulator.acumatica.hooks import WIRE
 from simulator.acumatica.config import banner, default_config
 from simulator.acumatica.routes import routes
 from simulator.acumatica.seed import seed
@@ -23,6 +24,7 @@ service = Service(
     banner=banner,
     backoffice=ACTIONS,
     admin_routes=applications.routes,
+    wires=[WIRE],
 )
 
 __all__ = ["service"]

@@ -1,6 +1,7 @@
 """Sage Intacct: the XML Web Services gateway (API 3.0)."""
 
 from simulator.intacct.backoffice import ACTIONS
+from simulator.intacct.hooks import WIRE
 from simulator.intacct.config import banner, default_config
 from simulator.intacct.routes import routes
 from simulator.intacct.seed import seed
@@ -14,4 +15,5 @@ service = Service(
     seed=seed,
     banner=banner,
     backoffice=ACTIONS,
+    wires=[WIRE],
 )

@@ -6,6 +6,7 @@ checks); ``tables`` defines every table once and ``openapi`` serves it as ``/sag
 """
 
 from simulator.sage100.backoffice import ACTIONS
+from simulator.sage100.hooks import WIRE
 from simulator.sage100.config import banner, default_config
 from simulator.sage100.routes import ROUTES
 from simulator.sage100.seed import seed
@@ -19,6 +20,7 @@ service = Service(
     seed=seed,
     banner=banner,
     backoffice=ACTIONS,
+    wires=[WIRE],
 )
 
 __all__ = ["service"]
