@@ -71,8 +71,6 @@ def describe(incoming: Incoming) -> Exchange:
 
 def _answer(error: errors.AcumaticaError, params: Mapping[str, Any]) -> Answer:
     headers = {k.lower(): v for k, v in error.headers.items()}
-    if "retry_after" in params:
-        headers["retry-after"] = str(params["retry_after"])
     return Answer(int(params.get("status", error.status)), json.dumps(error.body()).encode(),
                   (("content-type", "application/json; charset=utf-8"), *headers.items()))
 

@@ -74,16 +74,15 @@ def _control(incoming: Incoming) -> Control:
         return Control()
 
 
-def _gateway_failure(status: int, errorno: str, description: str, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+def _gateway_failure(status: int, errorno: str, description: str) -> Answer:
     failure = ControlFailure(ErrorDetail(errorno, description=description), http_status=status, gateway=True)
-    return Answer(status, serialize(control_failure(Control(), failure), True), XML + headers)
+    return Answer(status, serialize(control_failure(Control(), failure), True), XML)
 
 
 def rate_limit(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
     """HTTP 429 with GW-0010; the SDK raises on the text "API rate limit exceeded"."""
-    retry = (("retry-after", str(params["retry_after"])),) if "retry_after" in params else ()
     return _gateway_failure(int(params.get("status", 429)), "GW-0010",
-                            params.get("message", "API rate limit exceeded. Please try again later."), retry)
+                            params.get("message", "API rate limit exceeded. Please try again later."))
 
 
 def concurrency(incoming: Incoming, params: Mapping[str, Any]) -> Answer:

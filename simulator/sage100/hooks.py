@@ -53,8 +53,6 @@ def describe(incoming: Incoming) -> Exchange:
 
 def _answer(error: Sage100Error, params: Mapping[str, Any]) -> Answer:
     headers = dict(error.headers)
-    if "retry_after" in params:
-        headers["Retry-After"] = str(params["retry_after"])
     body = json.dumps(error.to_json()).encode()
     return Answer(int(params.get("status", error.status)), body,
                   (("content-type", "application/json"), *((k.lower(), v) for k, v in headers.items())))
