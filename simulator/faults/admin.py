@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from simulator.admin import error, guarded, json_body, tenants_of
+from simulator.admin import error, json_body, tenants_of
 from simulator.faults.rules import RuleError, Rules, parse_rule
+from simulator.journal.admin import refusing
 from simulator.journal.middleware import wires_of
 
 PREFIX = "/_erpsim/tenants/{tenant}/faults"
@@ -23,16 +22,7 @@ def known_errors(request: Request) -> dict[str, set[str]]:
     return found
 
 
-def refusals(handler: Any) -> Any:
-    @guarded
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)  # type: ignore[no-any-return]
-        except RuleError as exc:
-            return error(400, str(exc))
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
+refusals = refusing(RuleError)
 
 
 def _rules(request: Request) -> tuple[Rules, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.journal.hook import Exchange
+from simulator.journal.log import ensure_tables
 from simulator.store import Store
 
 SCHEMA = (
@@ -200,11 +201,7 @@ class Rules:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        if not getattr(store, "_faults_ready", False):
-            with store.transaction():
-                for statement in SCHEMA:
-                    store.execute(statement)
-            store._faults_ready = True  # type: ignore[attr-defined]
+        ensure_tables(store, SCHEMA)
 
     def add(self, tenant: str, rule: Rule) -> Rule:
         row = self.store.execute("INSERT INTO fault_rules (tenant, rule) VALUES (?, ?) RETURNING id",

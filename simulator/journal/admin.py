@@ -20,17 +20,23 @@ def _journal(request: Request) -> tuple[Journal, str]:
     return Journal(request.app.state.store), tenant
 
 
-def refusals(handler: Any) -> Any:
-    """The admin's own refusals, plus the journal's (a bad filter or setting is a 400)."""
-    @guarded
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)  # type: ignore[no-any-return]
-        except JournalError as exc:
-            return error(400, str(exc))
+def refusing(*kinds: type[Exception]) -> Any:
+    """The admin's own refusals, plus these exceptions answered as 400 with their message."""
+    def wrap(handler: Any) -> Any:
+        @guarded
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)  # type: ignore[no-any-return]
+            except kinds as exc:
+                return error(400, str(exc))
 
-    endpoint.__name__ = handler.__name__
-    return endpoint
+        endpoint.__name__ = handler.__name__
+        return endpoint
+
+    return wrap
+
+
+refusals = refusing(JournalError)
 
 
 def _int(request: Request, name: str, default: int | None, low: int, high: int) -> int | None:

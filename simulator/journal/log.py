@@ -232,16 +232,25 @@ def _status_pattern(raw: str) -> tuple[int, int] | None:
     return None
 
 
+def ensure_tables(store: Store, statements: tuple[str, ...]) -> None:
+    """Create tables beside the store's own, once per store object (every request asks)."""
+    made: set[int] | None = getattr(store, "_extra_schemas", None)
+    if made is None:
+        made = set()
+        store._extra_schemas = made  # type: ignore[attr-defined]
+    if id(statements) not in made:
+        with store.transaction():
+            for statement in statements:
+                store.execute(statement)
+        made.add(id(statements))
+
+
 class Journal:
     """One store's journal. Cheap to build; the tables are made once per store."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        if not getattr(store, "_journal_ready", False):
-            with store.transaction():
-                for statement in SCHEMA:
-                    store.execute(statement)
-            store._journal_ready = True  # type: ignore[attr-defined]
+        ensure_tables(store, SCHEMA)
 
     # -- settings --------------------------------------------------------------------
 
