@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from simulator.acumatica import errors
+from simulator.acumatica import errors, oauth
 from simulator.acumatica.config import MOUNT, default_config
 from simulator.acumatica.sessions import AUTH_COOKIE
 from simulator.acumatica.wire import loads
@@ -18,9 +18,11 @@ ERP = "acumatica"
 
 
 def _operation(method: str, parts: list[str]) -> Operation:
-    # entity/auth/login, entity/{endpoint}/{version}/{Entity}[/{id or Action}[/...]]
+    # entity/auth/login, entity/{endpoint}/{version}/{Entity}[/{id or Action}[/...]], identity/connect/token
     if parts[:2] == ["entity", "auth"] and len(parts) == 3:
         return Operation(parts[2], "auth")
+    if parts[:1] == ["identity"]:
+        return Operation(parts[-1], "identity")
     if parts[:1] == ["entity"] and len(parts) >= 4:
         entity = parts[3]
         if entity == "files":
@@ -40,6 +42,9 @@ def _login_tenant(incoming: Incoming) -> str | None:
         return None
     if not isinstance(creds, dict):
         return None
+    client_id = creds.get("client_id")
+    if isinstance(client_id, str) and "@" in client_id:  # OAuth: GUID@TenantLoginName
+        creds = {"tenant": client_id.rpartition("@")[2]}
     name = creds.get("tenant") or creds.get("company") or ""
     if not isinstance(name, str):
         return None
@@ -57,11 +62,18 @@ def describe(incoming: Incoming) -> Exchange:
     op = _operation(incoming.method, parts)
     token = incoming.cookie(AUTH_COOKIE)
     tenant = None
-    if op.object == "auth" and op.name == "login":
+    if (op.object, op.name) in (("auth", "login"), ("identity", "token")):
         tenant = _login_tenant(incoming)
     if tenant is None and token:
         row = incoming.state.store.get_session(token, ERP)
         tenant = row[0] if row is not None else None
+    bearer = incoming.bearer()
+    if tenant is None and bearer:
+        row = incoming.state.store.get_session(bearer, oauth.ACCESS)
+        if row is not None:
+            tenant = row[0]
+            linked = row[3].get("session")  # the server session the token rides on, which can expire
+            token = str(linked) if linked else None
     writes = incoming.method in ("PUT", "POST", "DELETE", "PATCH") and op.object != "auth"
     return Exchange(tenant, (op,), token, writes=writes)
 
@@ -104,8 +116,10 @@ def session(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
 ERRORS = {"api_login_limit": api_login_limit, "request_limit": request_limit, "record_lock": record_lock,
           "session": session}
 def needs_body(method: str, path: str) -> bool:
-    """Only a login names its tenant in the body; everything else by its session cookie."""
-    return path.rstrip("/").endswith("/entity/auth/login")
+    """Only a login names its tenant in the body; everything else by its session cookie or bearer token."""
+    path = path.rstrip("/")
+    return path.endswith("/entity/auth/login") or path.endswith("/identity/connect/token")
 
 
-WIRE = Wire(ERP, MOUNT, describe, frozenset({"password", AUTH_COOKIE, "ASP.NET_SessionId"}), ERRORS, needs_body)
+WIRE = Wire(ERP, MOUNT, describe, frozenset({"password", AUTH_COOKIE, "ASP.NET_SessionId", "code", "id_token"}),
+            ERRORS, needs_body)

@@ -216,3 +216,20 @@ def test_a_client_of_each_room_sees_the_same_answers_with_the_journal_on(served:
     assert client.write(key).status_code in (200, 201)
     assert client.exists(key)
     assert len(journal(served, erp=erp)) == 3
+
+
+def test_acumatica_oauth_token_and_bearer_calls_are_journaled_and_masked(served: str, control: httpx.Client) -> None:
+    app = httpx.get(f"{served}/_erpsim/tenants/demo/acumatica/applications").json()["applications"][0]
+    with httpx.Client(base_url=served) as client:
+        r = client.post("/acumatica/identity/connect/token", data={
+            "grant_type": "password", "username": "admin", "password": "admin", "client_id": app["client_id"],
+            "client_secret": app["secret"], "scope": "api"})
+        assert r.status_code == 200, r.text
+        token = r.json()["access_token"]
+        assert client.get("/acumatica/entity/Default/24.200.001/Vendor/NOPE",
+                          headers={"Authorization": f"Bearer {token}"}).status_code in (404, 500)
+    entries = journal(served, erp="acumatica")
+    assert [e["operations"][0] for e in entries] == [{"name": "GET", "object": "Vendor"},
+                                                    {"name": "token", "object": "identity"}]
+    whole = str(control.get(f"/journal/{entries[1]['id']}").json())
+    assert token not in whole and app["secret"] not in whole and "client_secret=%2A%2A%2A" in whole
