@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+DIMENSIONS = ["DEPARTMENT", "LOCATION", "PROJECT", "CUSTOMER", "VENDOR", "EMPLOYEE", "ITEM", "CLASS", "TASK",
+              "COSTTYPE", "CONTRACT", "WAREHOUSE"]
+FULL_RIGHTS = "List|View|Add|Edit|Delete"
+# The applications and policies a full-rights user of this simulator holds, by the objects served.
+PERMISSIONS = {
+    "Company": ["Users", "Departments", "Locations", "Classes", "Employees", "Audit Trail"],
+    "General Ledger": ["Accounts", "Journal Entries", "Budgets", "Reports"],
+    "Accounts Payable": ["Vendors", "Bills", "Adjustments", "Payments"],
+    "Accounts Receivable": ["Customers", "Invoices", "Adjustments", "Payments"],
+    "Cash Management": ["Checking Accounts", "Savings Accounts", "Credit Card Accounts"],
+    "Projects": ["Projects", "Tasks"],
+    "Construction": ["Standard Tasks", "Cost Types", "Project Estimates", "Change Requests", "Project Contracts",
+                     "Project Change Orders", "Retainage Releases"],
+    "Purchasing": ["Purchasing Transactions"],
+    "Inventory Control": ["Items", "Warehouses"],
+    "Contracts": ["Contracts"],
+}
+
 
 def default_config(tenant_id: str, name: str) -> dict[str, Any]:
     return {
@@ -42,6 +60,14 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
         "repeated_function_errorno": "BL01001973",
         # Entities (locations) a login may name in <locationid>; empty means top level only.
         "entities": [],
+        # UNVERIFIED: how many records a legacy get_list returns when it names no maxitems.
+        "get_list_maxitems": 100,
+        # UNVERIFIED (not in the reference): the dimensions getDimensions lists, standard ones by object.
+        "dimensions": [{"object": name} for name in DIMENSIONS],
+        # UNVERIFIED (not in the reference): getUserPermissions' answer per login ("*" for any user):
+        # application -> policy -> pipe-joined rights.
+        "user_permissions": {"*": {application: {policy: FULL_RIGHTS for policy in policies}
+                                   for application, policies in PERMISSIONS.items()}},
         # Purchasing transaction definitions (the docparid). A change-order definition names its source
         # ("changes"); one with "approval": true holds saved documents as Submitted until approve/decline.
         "transaction_definitions": {

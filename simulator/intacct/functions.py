@@ -37,6 +37,8 @@ class Result:
     data: etree._Element | None = None
     key: str | None = None
     errors: list[errors.ErrorDetail] = field(default_factory=list)
+    listtype: tuple[str, dict[str, str]] | None = None
+    """Legacy ``get_list``'s ``<listtype start end total>object</listtype>`` beside the data."""
 
 
 @dataclass

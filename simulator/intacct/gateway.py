@@ -16,9 +16,10 @@ from typing import Any
 
 from lxml import etree
 
-from simulator.intacct import errors
+from simulator.intacct import errors, legacy
 from simulator.intacct.errors import AuthFailure, ControlFailure, ErrorDetail, FunctionFailure
-from simulator.intacct.functions import FUNCTIONS, LEGACY, WRITE_FUNCTIONS, Call, Result, ResultSet
+from simulator.intacct.catalog import FUNCTIONS, LEGACY, WRITE_FUNCTIONS
+from simulator.intacct.functions import Call, Result, ResultSet
 from simulator.intacct.models import Ctx, kind
 from simulator.intacct.wire import Control, child_text, control_block, errormessage, sub, text
 from simulator.store import Store, Tenant
@@ -137,6 +138,7 @@ class Gateway:
             if not operations:
                 raise schema_error("Element 'request': Missing child element(s). Expected is ( operation ).")
             check_function_controlids(operations)
+            legacy.check_request(operations)
             response = etree.Element("response")
             control_block(response, control, "success")
             for op in operations:
@@ -347,6 +349,8 @@ def result_element(fn: etree._Element, result: Result) -> etree._Element:
     sub(el, "controlid", fn.get("controlid", ""))
     if result.key is not None:
         sub(el, "key", result.key)
+    if result.listtype is not None:
+        sub(el, "listtype", result.listtype[0], **result.listtype[1])
     if result.data is not None:
         el.append(result.data)
     if result.errors:
