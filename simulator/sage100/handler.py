@@ -65,5 +65,12 @@ class Handler(metaclass=ABCMeta):
                              code="DuplicateRecord")
 
     def next_line(self, parent: int) -> int:
+        """The line below the last one; refused once the last line holds linnum's declared maximum."""
         lines = self.b.children(self.table.name, parent)
-        return max((int(r["linnum"]) for r in lines), default=0) + 1
+        last = max((int(r["linnum"]) for r in lines), default=0)
+        limit = self.table.by_name["linnum"].maximum
+        if limit is not None and last >= limit:
+            raise self.b.refuse(self.table.name, f"{parent}:new", "linnum", "linnum_range",
+                                f"the last line is number {last}, the largest linnum ({limit}); new lines go below "
+                                "the last one, so give linnum for a free number above 0 instead")
+        return last + 1

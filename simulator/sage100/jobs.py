@@ -10,7 +10,9 @@ from simulator.sage100.handler import Handler, changed, with_defaults
 from simulator.sage100.tables import BUDGET_COLUMNS, FIXED_COST_TYPES, TABLES
 
 # Tables whose rows hang off a job (their store parent is the job's _idnum).
-JOB_CHILDREN = ("jobphs", "bdglin", "prmchg", "subcon", "pchord", "acpinv", "jobcst")
+JOB_CHILDREN = ("jobphs", "bdglin", "prmchg", "subcon", "pchord", "acpinv", "jobcst", "acrinv")
+# Line tables that name a job in a column rather than hanging off it.
+JOB_LINES = ("apivln", "lgtnln", "tmcdln")
 
 
 class Jobs(Handler):
@@ -35,7 +37,7 @@ class Jobs(Handler):
     def delete(self, row: Row) -> None:
         busy = [t for t in JOB_CHILDREN if self.b.has_children(t, row.id)]
         if not busy:
-            busy = ["apivln"] if any(line["jobnum"] == row["recnum"] for line in self.b.scan("apivln")) else []
+            busy = [t for t in JOB_LINES if any(line["jobnum"] == row["recnum"] for line in self.b.scan(t))]
         if busy:
             raise self.b.refuse("actrec", row["recnum"], "recnum", "job_in_use",
                                 f"job {row['recnum']} still has records in {', '.join(busy)}; a job can be "
@@ -75,8 +77,12 @@ class Phases(Handler):
     def delete(self, row: Row) -> None:
         job = self.b.by_key("actrec", str(row["recnum"]))
         if job is not None:
-            for table in ("bdglin", "prmchg", "subcon", "pchord", "acpinv", "jobcst"):
+            for table in ("bdglin", "prmchg", "subcon", "pchord", "acpinv", "jobcst", "acrinv"):
                 if any(r["phsnum"] == row["phsnum"] for r in self.b.children(table, job.id)):
+                    raise self.b.refuse("jobphs", row.label, "phsnum", "phase_in_use",
+                                        f"phase {row['phsnum']} of job {row['recnum']} is used by {table}")
+            for table in JOB_LINES:
+                if any(r["jobnum"] == row["recnum"] and r["phsnum"] == row["phsnum"] for r in self.b.scan(table)):
                     raise self.b.refuse("jobphs", row.label, "phsnum", "phase_in_use",
                                         f"phase {row['phsnum']} of job {row['recnum']} is used by {table}")
         self.b.remove(row)
@@ -85,7 +91,8 @@ class Phases(Handler):
 class CostCodes(Handler):
     name = "cstcde"
     USERS = (("bdglin", "cstcde"), ("sbcnln", "cstcde"), ("pcorln", "cstcde"), ("sbcgln", "cstcde"),
-             ("apivln", "cstcde"), ("actpay", "cdedft"), ("jobcst", "cstcde"))
+             ("apivln", "cstcde"), ("actpay", "cdedft"), ("jobcst", "cstcde"), ("lgtnln", "cstcde"),
+             ("tmcdln", "cstcde"), ("arivln", "cstcde"))
 
     def insert(self, values: dict[str, Any], lines: list[dict[str, Any]] | None) -> Row:
         v = with_defaults(self.table, values)
@@ -131,7 +138,7 @@ class CostTypes(Handler):
 class Vendors(Handler):
     name = "actpay"
     USERS = (("subcon", "vndnum"), ("pchord", "vndnum"), ("acpinv", "vndnum"), ("jobcst", "vndnum"),
-             ("sbcgln", "vndnum"))
+             ("sbcgln", "vndnum"), ("lgrtrn", "vndnum"))
 
     def _check(self, record: Any, values: dict[str, Any]) -> None:
         if values.get("cdedft") is not None:

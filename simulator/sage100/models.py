@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from simulator.sage100 import commitments, jobs, payables
+from simulator.sage100 import commitments, jobs, ledger, payables
 from simulator.sage100.books import Books, Row, code_text
 from simulator.sage100.config import MAX_PAGE_SIZE, Settings
 from simulator.sage100.errors import Problem, Sage100Error, bad_request, invalid, not_found
@@ -30,11 +30,13 @@ HANDLERS: dict[str, type[Handler]] = {
     "pchord": commitments.PurchaseOrders, "pcorln": commitments.POLines,
     "acpinv": payables.Invoices, "apivln": payables.InvoiceLines, "acppmt": payables.Payments,
     "jobcst": payables.JobCosts,
+    "lgrtrn": ledger.Journals, "lgtnln": ledger.JournalLines, "payrec": ledger.Payrolls, "tmcdln": ledger.TimeCards,
+    "acrinv": ledger.Receivables, "arivln": ledger.ReceivableLines,
 }
 
 # Filters that follow the store's parent index: column -> how to turn its value into the parent id.
 JOB_PARENTED = {"jobphs": "recnum", "bdglin": "recnum", "prmchg": "jobnum", "subcon": "jobnum",
-                "pchord": "jobnum", "acpinv": "jobnum", "jobcst": "jobnum"}
+                "pchord": "jobnum", "acpinv": "jobnum", "jobcst": "jobnum", "acrinv": "jobnum"}
 PAGING = {"limit", "after", "updated_since"}
 INTEGER = re.compile(r"^[+-]?\d+$")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")

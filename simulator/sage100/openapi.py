@@ -63,6 +63,18 @@ def column_schema(column: Column, *, write: bool) -> dict[str, Any]:
         schema["default"] = _number(column.default) if column.type == "decimal" else column.default
     if (not write and column.name != "_idnum") or (write and not column.required and column.default is None):
         schema["nullable"] = True
+        if "enum" in schema:
+            # OpenAPI 3.0: nullable does not widen an enum; null must be listed to be valid.
+            schema["enum"].append(None)
+    return schema
+
+
+def not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A column's schema where null is not accepted (path keys, query filters)."""
+    schema.pop("nullable", None)
+    schema.pop("default", None)
+    if "enum" in schema:
+        schema["enum"] = [v for v in schema["enum"] if v is not None]
     return schema
 
 
@@ -113,9 +125,7 @@ def _errors(*codes: str) -> dict[str, Any]:
 
 
 def _path_key(table: Table) -> dict[str, Any]:
-    schema = column_schema(table.key, write=True)
-    schema.pop("nullable", None)
-    schema.pop("default", None)
+    schema = not_null(column_schema(table.key, write=True))
     return {"name": table.key_column, "in": "path", "required": True, "schema": schema,
             "description": "The record's " + ("_idnum" if table.key_column == "_idnum" else "recnum")}
 
@@ -131,9 +141,7 @@ def _filters(table: Table) -> list[dict[str, Any]]:
     ]
     for column in table.columns:
         if column.filter:
-            schema = column_schema(column, write=True)
-            schema.pop("nullable", None)
-            schema.pop("default", None)
+            schema = not_null(column_schema(column, write=True))
             params.append({"name": column.name, "in": "query", "schema": schema,
                            "description": f"Only rows whose {column.name} equals this."})
     return params
@@ -201,6 +209,11 @@ ACTION_SUMMARY = {
     ("actrec", "setbdgt"): "Set Budget: copy the job's current budget to the original budget columns",
     ("acpinv", "post"): "Post the invoice: its job distributions become job cost",
     ("acpinv", "void"): "Void the invoice (status 5-Void): its job cost is voided",
+    ("lgrtrn", "post"): "Post the journal transaction: balanced lines; lines with a job become job cost (source 1)",
+    ("lgrtrn", "void"): "Void the journal transaction (status 2-Void): its job cost is voided",
+    ("payrec", "post"): "Post the payroll record: time card lines with a job become job cost (source 3) with hours",
+    ("payrec", "void"): "Void the payroll record (status 2-Void): its job cost is voided",
+    ("acrinv", "void"): "Void the receivable invoice (status 5-Void): its balance becomes zero",
 }
 
 PROBLEM = {"type": "object", "properties": {

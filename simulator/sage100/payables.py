@@ -33,7 +33,7 @@ INVOICE_NUMBERS = "sage100._invnum"
 DISPUTE = 3
 VOID_COST = 2
 # What may still change once an invoice has posted (releasing retention included [SH-ret]).
-POSTED_EDITABLE = {"status", "dscrpt", "duedte", "dscdte", "retain", "actper", "btcnum"}
+POSTED_EDITABLE = {"status", "dscrpt", "duedte", "dscdte", "retain", "actper", "btcnum", "setpay"}
 
 Links = dict[str, Any]
 
@@ -54,6 +54,15 @@ def term_date(start: str, terms: str | None) -> str | None:
 
 
 # -- job cost ------------------------------------------------------------------------
+
+
+def posted_from(row: Row) -> str | None:
+    """The journal or payroll record whose posting wrote this cost, if one did."""
+    if row["_lgrtrn"]:
+        return f"journal transaction (lgrtrn) {row['trnnum']}"
+    if row["_payrec"]:
+        return f"payroll record (payrec) {row['payrec']}"
+    return None
 
 
 def cost_contribution(books: Books, row: Row | None) -> dict[Any, Decimal]:
@@ -106,6 +115,9 @@ class JobCosts(Handler):
         if row["srcnum"] == SOURCE_PAYABLES or values.get("srcnum") == SOURCE_PAYABLES:
             raise b.refuse("jobcst", row["recnum"], "srcnum", "payables_source",
                            "payable-invoice job cost changes only through its invoice (4-2)")
+        if posted_from(row):
+            raise b.refuse("jobcst", row["recnum"], sorted(diff)[0], "posted_source",
+                           f"this cost was posted from {posted_from(row)}; void that record instead")
         if "status" in diff and row["status"] == VOID_COST:
             raise b.refuse("jobcst", row["recnum"], "status", "void_is_final", "a 2-Void job cost stays void")
         merged = {**row.values, **values}
@@ -128,6 +140,9 @@ class JobCosts(Handler):
         if row["srcnum"] == SOURCE_PAYABLES:
             raise self.b.refuse("jobcst", row["recnum"], "srcnum", "payables_source",
                                 "payable-invoice job cost is removed by voiding its invoice (4-2)")
+        if posted_from(row):
+            raise self.b.refuse("jobcst", row["recnum"], "recnum", "posted_source",
+                                f"this cost was posted from {posted_from(row)}; void that record instead")
         before = cost_contribution(self.b, row)
         self.b.remove(row)
         self.b.shift(before, {}, "jobcst", row["recnum"], "recnum")
@@ -228,7 +243,15 @@ def refresh_invoice(books: Books, inv: Row, lines: list[Row]) -> None:
             retain = ZERO
         inv.values["retain"] = retain
     paid = dec(inv["amtpad"])
-    inv.values.update(invttl=total, invnet=total - dec(inv["retain"]), amtpad=paid, invbal=total - paid)
+    inv.values.update(invttl=total, invnet=total - dec(inv["retain"]), amtpad=paid, invbal=total - paid,
+                      hldamt=sum((dec(line["hldamt"]) for line in lines), ZERO))
+    if inv["setpay"] is not None and dec(inv["setpay"]) > max(total - paid, ZERO):
+        if inv["_setpay_checked"]:
+            raise books.refuse("acpinv", inv["recnum"], "setpay", "setpay_over_balance",
+                               f"the amount set to pay {money(dec(inv['setpay']))} is more than the balance "
+                               f"{money(max(total - paid, ZERO))}")
+        inv.values["setpay"] = max(total - paid, ZERO)  # a payment uses up what was set to pay
+    inv.values.pop("_setpay_checked", None)
     if inv["status"] != VOID_INVOICE:
         if paid > 0 and total - paid <= 0:
             if inv["status"] != PAID_INVOICE:
@@ -359,6 +382,7 @@ class Invoices(Handler):
         if v.get("actper") is None:
             v["actper"] = int(v["invdte"][5:7])
         v["_retain_auto"] = v.get("retain") is None
+        v["_setpay_checked"] = v.get("setpay") is not None
         v.update(invttl=ZERO, invnet=ZERO, amtpad=ZERO, invbal=ZERO, posted=False, _jobcst=[], _user_status=None)
         job = b.by_key("actrec", str(v["jobnum"])) if v.get("jobnum") is not None else None
         inv = b.create(self.table, v, key=None, parent=job.id if job else 0, id=recnum)
@@ -393,6 +417,7 @@ class Invoices(Handler):
                 self._vendor_rules(merged, vendor, row["recnum"], row.id)
         if "retain" in values:
             merged["_retain_auto"] = values["retain"] is None
+        merged["_setpay_checked"] = "setpay" in diff
         with InvoiceChange(b, row):
             if diff & {"vndnum", "invnum"}:
                 _index(b, row, False)

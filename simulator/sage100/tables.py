@@ -27,6 +27,9 @@ PO_STATUS = {1: "Open", 2: "Review", 3: "Dispute", 4: "Closed", 5: "Void", 6: "M
 INVOICE_STATUS = {1: "Open", 2: "Review", 3: "Dispute", 4: "Paid", 5: "Void"}
 INVOICE_TYPE = {1: "Contract", 2: "Memo"}
 JOB_COST_STATUS = {1: "Open", 2: "Void"}
+# Journal and payroll records: open until voided (the same two states as job cost; not published).
+LEDGER_STATUS = {1: "Open", 2: "Void"}
+PAY_TYPE = {1: "Regular", 2: "Overtime", 3: "Premium"}
 COST_TYPE = {1: "Material", 2: "Labor", 3: "Equipment", 4: "Subcontract", 5: "Other",
              6: "User defined 6", 7: "User defined 7", 8: "User defined 8", 9: "User defined 9"}
 FIXED_COST_TYPES = (1, 2, 3, 4, 5)
@@ -247,6 +250,8 @@ ACTREC = _table("actrec", "Jobs", "3-5", (
     _str("pchord", "Client purchase order", 30),
     _date("strdte", "Start date"),
     _date("cmpdte", "Completion date"),
+    _bool("pstwip", "Post to work in progress", default=False,
+          doc="Whether the job's costs post to a work-in-progress account."),
     _bool("inactv", "Inactive", default=False, filter=True),
 ), actions=("setbdgt",), doc="Job numbers are numeric. Set Budget (action setbdgt) copies the current budget "
                              "to the original budget columns of every budget line of the job.")
@@ -265,7 +270,10 @@ CSTCDE = _table("cstcde", "Cost codes", "6-5", (
     _int("divnum", "Division", required=True, filter=True),
     _str("untdsc", "Unit", 10),
     _int("cmpcde", "Workers' comp code"),
+    _money("maxwge", "Maximum wage", minimum=Decimal("0"), doc="The wage cap for the workers' comp code."),
+    _int("cmpcd2", "Second workers' comp code"),
     _int("dptnum", "Department"),
+    _str("ntetxt", "Notes", 1000),
     _bool("inactv", "Inactive", default=False, filter=True),
 ), doc="Company-wide cost codes: numeric with 3 decimals, never beginning with zero.")
 
@@ -337,6 +345,7 @@ PRMCHG = _table("prmchg", "Change orders", "6-4-1", (
     _date("subdte", "Submitted date"),
     _date("aprdte", "Approved date", doc="Set to today on approval when blank."),
     _date("invdte", "Invoiced date"),
+    _str("pchord", "Client purchase order", 30),
     _str("ntetxt", "Scope", 1000),
 ), numbering="auto", lines="sbcgln")
 
@@ -372,9 +381,14 @@ SUBCON = _table("subcon", "Subcontracts", "6-7-1", (
     _status(JOB_STATUS, 3),
     _int("contyp", "Contract type"),
     _rate("rtnrte", "Retention rate %", default="0.00"),
+    _bool("pmtbnd", "Payment bond", default=False),
+    _bool("prfbnd", "Performance bond", default=False),
     _date("appdte", "Approved date"),
     _date("condte", "Subcontract date"),
+    _date("orgstr", "Original start date"),
+    _date("orgfin", "Original finish date"),
     _date("strdte", "Start date"),
+    _date("subcmp", "Substantial completion date"),
     _date("findte", "Finish date"),
     _bool("hotlst", "Hot list", default=False),
     _bool("paysts", "Hold pay", default=False, doc="While set, invoices on this subcontract cannot be paid."),
@@ -384,8 +398,10 @@ SUBCON = _table("subcon", "Subcontracts", "6-7-1", (
     _money("cntttl", "Original contract", readonly=True),
     _money("chgttl", "Approved changes", readonly=True),
     _money("ctcttl", "New contract", readonly=True),
+    _money("taxttl", "Sales tax", default="0.00", minimum=Decimal("0")),
     _money("invttl", "Invoiced", readonly=True),
     _money("balttl", "Remaining", readonly=True),
+    _str("ntetxt", "Notes", 1000),
 ), numbering="auto", lines="sbcnln")
 
 SBCNLN = _table("sbcnln", "Subcontract lines", "6-7-1", (
@@ -399,6 +415,9 @@ SBCNLN = _table("sbcnln", "Subcontract lines", "6-7-1", (
     _money("cntrct", "New contract", readonly=True),
     _money("billed", "Invoiced", readonly=True),
     _money("remain", "Remaining", readonly=True),
+    _str("usrdf1", "User defined 1", 50),
+    _str("linref", "Line reference", 20),
+    _str("ntetxt", "Notes", 1000),
 ), key_column="_idnum", header="subcon", link="recnum")
 
 PCHORD = _table("pchord", "Purchase orders", "6-6-1", (
@@ -448,14 +467,23 @@ ACPINV = _table("acpinv", "Payable invoices", "4-2", (
     Column("invtyp", "int", "Invoice type", enum=INVOICE_TYPE, default=1),
     _status(INVOICE_STATUS, 1, doc="Users set 1-3; 4-Paid and 5-Void are set by payment and void processing."),
     _money("retain", "Retention", doc="Retainage held; defaults to the subcontract's retention rate."),
+    _money("hldamt", "Retention held on lines", readonly=True, doc="The sum of the lines' hldamt."),
+    _money("setpay", "Amount set to pay", minimum=Decimal("0"),
+           doc="The amount selected for the next payment run (4-3-1); at most the balance."),
     _money("invttl", "Invoice total", readonly=True),
     _money("invnet", "Net of retention", readonly=True),
     _money("amtpad", "Amount paid", readonly=True),
     _money("invbal", "Balance", readonly=True),
     _int("actper", "Accounting period", minimum=1, maximum=12),
     _int("btcnum", "Batch"),
+    _int("lgrrec", "Ledger record", readonly=True, ref="lgrtrn",
+         doc="The general-ledger transaction the posting wrote; this simulator posts to job cost only, so it "
+             "stays empty."),
+    _int("vodrec", "Void ledger record", readonly=True, ref="lgrtrn",
+         doc="The general-ledger transaction the void wrote; empty here, as lgrrec."),
     _bool("posted", "Posted", readonly=True, filter=True,
-          doc="Posting writes the job cost; invoices entered through the API may arrive unposted."),
+          doc="Whether the invoice has posted (Sage shows it by lgrrec). Posting writes the job cost; invoices "
+              "entered through the API may arrive unposted."),
 ), numbering="auto", lines="apivln", actions=("post", "void"))
 
 APIVLN = _table("apivln", "Payable invoice lines", "4-2", (
@@ -506,14 +534,115 @@ JOBCST = _table("jobcst", "Job costs", "6-3", (
     _vendor(),
     _int("empnum", "Employee"),
     _int("eqpnum", "Equipment"),
+    _int("payrec", "Payroll record", readonly=True, ref="payrec",
+         doc="The payroll record (5-2) whose posting wrote this cost."),
+    _str("wrkord", "Work order", 20),
     _status(JOB_COST_STATUS, 1, doc="2-Void is final."),
     _money("blgamt", "Billing amount"),
     _money("ovhamt", "Overhead amount"),
 ), numbering="auto")
 
+LGRTRN = _table("lgrtrn", "General journal transactions", "1-3", (
+    _auto_recnum("Journal transaction record"),
+    _str("trnnum", "Transaction number", 20, required=True, filter=True),
+    _date("trndte", "Transaction date", required=True, filter=True),
+    _str("dscrpt", "Description", 50),
+    _int("actprd", "Accounting period", minimum=1, maximum=12, doc="From the transaction date when omitted."),
+    _int("postyr", "Posting year", minimum=1, maximum=9999, doc="From the transaction date when omitted."),
+    Column("srcnum", "int", "Source", enum=JOB_COST_SOURCE, readonly=True, filter=True,
+           doc="Transactions entered here are 1-General journal."),
+    _status(LEDGER_STATUS, 1, readonly=True, doc="2-Void is set by the void action."),
+    _str("pchord", "Purchase order", 20),
+    _vendor(),
+    _money("dbttot", "Total debits", readonly=True),
+    _money("crdtot", "Total credits", readonly=True),
+    _bool("posted", "Posted", readonly=True, filter=True,
+          doc="Posting needs balanced lines and writes one job cost (source 1) per line with a job."),
+), numbering="auto", lines="lgtnln", actions=("post", "void"),
+    doc="Journal entries: lines debit and credit ledger accounts; lines with a job distribute the cost.")
+
+LGTNLN = _table("lgtnln", "General journal lines", "1-3", (
+    _int("recnum", "Journal transaction record", minimum=1, required=True, key=True, filter=True, ref="lgrtrn"),
+    _line_no(),
+    _int("lgract", "Ledger account", minimum=1, required=True),
+    _int("subact", "Subaccount"),
+    _str("dscrpt", "Description", 50),
+    _money("dbtamt", "Debit", default="0.00", minimum=Decimal("0")),
+    _money("crdamt", "Credit", default="0.00", minimum=Decimal("0")),
+    _job("jobnum", filter=False, doc="With a job, the line's debit less credit posts as job cost."),
+    _phase(default=None),
+    _cost_code("cstcde", filter=False),
+    _cost_type(),
+    _int("empnum", "Employee"),
+    _int("eqpnum", "Equipment"),
+    _str("wrkord", "Work order", 20),
+), key_column="_idnum", header="lgrtrn", link="recnum")
+
+PAYREC = _table("payrec", "Payroll records", "5-2", (
+    _auto_recnum("Payroll record"),
+    _int("empnum", "Employee", minimum=1, required=True, filter=True),
+    _date("chkdte", "Check date", required=True, filter=True),
+    _str("chknum", "Check number", 20, filter=True),
+    _date("perend", "Period ending"),
+    _str("dscrpt", "Description", 50),
+    _int("actper", "Accounting period", minimum=1, maximum=12, doc="From the check date when omitted."),
+    _status(LEDGER_STATUS, 1, readonly=True, doc="2-Void is set by the void action."),
+    _hours("ttlhrs", "Total hours", readonly=True),
+    _money("grspay", "Gross pay", readonly=True, doc="The sum of the time card lines' amounts."),
+    _bool("posted", "Posted", readonly=True, filter=True,
+          doc="Posting writes one job cost (source 3) per time card line with a job, with its hours."),
+), numbering="auto", lines="tmcdln", actions=("post", "void"),
+    doc="A paycheck for one employee; its time card lines distribute labour to jobs.")
+
+TMCDLN = _table("tmcdln", "Time card lines", "5-2", (
+    _int("recnum", "Payroll record", minimum=1, required=True, key=True, filter=True, ref="payrec"),
+    _line_no(),
+    _date("dtewrk", "Date worked"),
+    _job("jobnum", filter=False),
+    _phase(default=None),
+    _cost_code("cstcde", filter=False),
+    _cost_type(default=2),
+    Column("paytyp", "int", "Pay type", enum=PAY_TYPE, default=1),
+    _hours("hrswrk", "Hours worked", required=True, minimum=Decimal("0")),
+    Column("payrte", "decimal", "Pay rate", digits=4, places=4, minimum=Decimal("0"), default="0.0000"),
+    _money("extttl", "Amount", readonly=True, doc="Hours times rate."),
+    _str("wrkord", "Work order", 20),
+    _str("dscrpt", "Description", 50),
+), key_column="_idnum", header="payrec", link="recnum")
+
+ACRINV = _table("acrinv", "Receivable invoices", "3-2", (
+    _auto_recnum("Invoice record"),
+    _str("invnum", "Invoice number", 20, required=True, filter=True),
+    _job("jobnum", required=True),
+    _phase(),
+    _int("clnnum", "Client", filter=True, doc="From the job's client when omitted."),
+    _date("invdte", "Invoice date"),
+    _date("duedte", "Due date", doc="From the job's due terms when omitted."),
+    _str("dscrpt", "Description", 50),
+    _status(INVOICE_STATUS, 1, doc="Users set 1-3; 5-Void is set by the void action."),
+    _money("retain", "Retention", doc="Defaults to the job's retainage rate times the invoice total."),
+    _money("invttl", "Invoice total", readonly=True),
+    _money("invnet", "Net of retention", readonly=True),
+    _money("amtpad", "Amount received", readonly=True),
+    _money("invbal", "Balance", readonly=True),
+    _int("actper", "Accounting period", minimum=1, maximum=12),
+), numbering="auto", lines="arivln", actions=("void",),
+    doc="Owner billing: one invoice per job (and phase), with its lines.")
+
+ARIVLN = _table("arivln", "Receivable invoice lines", "3-2", (
+    Column("_idref", "int", "Invoice", minimum=1, maximum=MAX_JOB_NUMBER, required=True, key=True, filter=True,
+           ref="acrinv", doc="The invoice's _idnum."),
+    _line_no(),
+    _str("dscrpt", "Description", 50),
+    _cost_code("cstcde", filter=False),
+    Column("linqty", "decimal", "Quantity", digits=8, places=4),
+    Column("linprc", "decimal", "Unit price", digits=8, places=4),
+    _money("extttl", "Amount", doc="Quantity times price when both are given; otherwise required."),
+), key_column="_idnum", header="acrinv", link="_idref")
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     ACTREC, JOBPHS, CSTCDE, CSTTYP, ACTPAY, BDGLIN, PRMCHG, SBCGLN, SUBCON, SBCNLN, PCHORD, PCORLN,
-    ACPINV, APIVLN, ACPPMT, JOBCST,
+    ACPINV, APIVLN, ACPPMT, JOBCST, LGRTRN, LGTNLN, PAYREC, TMCDLN, ACRINV, ARIVLN,
 )}
 
 
