@@ -12,12 +12,12 @@ their lines, retention from the job's rate unless given.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
 from typing import Any, ClassVar
 
 from simulator.sage100.books import CENT, ZERO, Row, dec
 from simulator.sage100.handler import Handler, changed, with_defaults
-from simulator.sage100.payables import VOID_COST, JobCosts, term_date, void_cost
+from simulator.sage100.payables import JobCosts, line_total, term_date, void_costs
 from simulator.sage100.tables import (
     SOURCE_JOURNAL,
     SOURCE_PAYROLL,
@@ -119,10 +119,7 @@ class Posted(Handler):
         b = self.b
         if row["status"] == VOID:
             raise b.refuse(self.name, row["recnum"], "status", "void_record", f"the {self.what} is already void")
-        for cost_id in row["_jobcst"] or []:
-            cost = b.get("jobcst", cost_id)
-            if cost is not None and cost["status"] != VOID_COST:
-                void_cost(b, cost)
+        void_costs(b, row["_jobcst"])
         row.values["status"] = VOID
         b.save(row)
         return row
@@ -370,16 +367,7 @@ class ReceivableLines(Handler):
     def settle(self, v: dict[str, Any], record: Any, explicit_total: bool) -> None:
         if v.get("cstcde") is not None:
             self.b.cost_code(v["cstcde"], "arivln", record, "cstcde")
-        if v.get("linqty") is not None and v.get("linprc") is not None:
-            total = (v["linqty"] * v["linprc"]).quantize(CENT, ROUND_HALF_UP)
-            if abs(total) > TABLES["arivln"].by_name["extttl"].limit:
-                raise self.b.refuse("arivln", record, "linprc", "digits", f"quantity times price {total} is too large")
-            if explicit_total and v.get("extttl") is not None and v["extttl"] != total:
-                raise self.b.refuse("arivln", record, "extttl", "extended_total",
-                                    f"amount {v['extttl']} is not quantity times price ({total})")
-            v["extttl"] = total
-        elif v.get("extttl") is None:
-            raise self.b.refuse("arivln", record, "extttl", "required", "give an amount, or a quantity and a price")
+        line_total(self.b, "arivln", v, record, explicit_total)
 
     def add(self, inv: Row, values: dict[str, Any]) -> Row:
         v = with_defaults(self.table, values)

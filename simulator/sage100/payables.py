@@ -155,6 +155,28 @@ def void_cost(books: Books, row: Row) -> None:
     books.shift(before, {}, "jobcst", row["recnum"], "status")
 
 
+def void_costs(books: Books, ids: list[int] | None) -> None:
+    """Void the job cost a posting wrote (those still open)."""
+    for cost_id in ids or []:
+        cost = books.get("jobcst", cost_id)
+        if cost is not None and cost["status"] != VOID_COST:
+            void_cost(books, cost)
+
+
+def line_total(books: Books, table: str, v: dict[str, Any], record: Any, explicit_total: bool) -> None:
+    """A grid line's amount: quantity times price when both are given (and must match a given amount)."""
+    if v.get("linqty") is not None and v.get("linprc") is not None:
+        total = (v["linqty"] * v["linprc"]).quantize(CENT, ROUND_HALF_UP)
+        if abs(total) > TABLES[table].by_name["extttl"].limit:
+            raise books.refuse(table, record, "linprc", "digits", f"quantity times price {total} is too large")
+        if explicit_total and v.get("extttl") is not None and v["extttl"] != total:
+            raise books.refuse(table, record, "extttl", "extended_total",
+                               f"amount {v['extttl']} is not quantity times price ({total})")
+        v["extttl"] = total
+    elif v.get("extttl") is None:
+        raise books.refuse(table, record, "extttl", "required", "give an amount, or a quantity and a price")
+
+
 # -- invoices --------------------------------------------------------------------------
 
 
@@ -487,10 +509,7 @@ class Invoices(Handler):
             raise b.refuse("acpinv", inv["recnum"], "amtpad", "invoice_has_payments",
                            "remove the payments on this invoice before voiding it")
         with InvoiceChange(b, inv):
-            for cost_id in inv["_jobcst"] or []:
-                cost = b.get("jobcst", cost_id)
-                if cost is not None and cost["status"] != VOID_COST:
-                    void_cost(b, cost)
+            void_costs(b, inv["_jobcst"])
             inv.values["status"] = VOID_INVOICE
             b.save(inv)
         return inv
@@ -526,16 +545,7 @@ class InvoiceLines(Handler):
                 b.cost_code(v["cstcde"], "apivln", record, "cstcde")
             if v.get("csttyp") is not None:
                 b.cost_type(v["csttyp"], "apivln", record, "csttyp")
-        if v.get("linqty") is not None and v.get("linprc") is not None:
-            total = (v["linqty"] * v["linprc"]).quantize(CENT, ROUND_HALF_UP)
-            if abs(total) > TABLES["apivln"].column("extttl").limit:  # type: ignore[union-attr]
-                raise b.refuse("apivln", record, "linprc", "digits", f"quantity times price {total} is too large")
-            if explicit_total and v.get("extttl") is not None and v["extttl"] != total:
-                raise b.refuse("apivln", record, "extttl", "extended_total",
-                               f"amount {v['extttl']} is not quantity times price ({total})")
-            v["extttl"] = total
-        elif v.get("extttl") is None:
-            raise b.refuse("apivln", record, "extttl", "required", "give an amount, or a quantity and a price")
+        line_total(b, "apivln", v, record, explicit_total)
         v["_sbcnln"] = None
         if inv["_sub"]:
             sub = b.get("subcon", inv["_sub"])
