@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 ENDPOINT = "Default"
-VERSIONS = ("23.200.001", "24.200.001")
+VERSIONS = ("23.200.001", "24.200.001", "25.200.001")
+PATCH_SINCE = "25.200.001"
+"""``PATCH /{Entity}`` (update exactly the fields given) is documented from this version on."""
 FIRST = VERSIONS[0]
 
 # Wire type names, as the contract's value wrappers spell them (``StringValue``…).
@@ -372,6 +374,14 @@ BILL_DETAIL = Entity(
     top_level=False, table="AP Transactions", view="Transactions",
 )
 
+BILL_RETAINAGE_DOCUMENT = Entity(
+    "BillRetainageDocument",
+    fields("Amount:dec Balance:dec Date:dt DocType PostPeriod ReferenceNbr Status",
+           readonly=("Amount", "Balance", "Date", "DocType", "PostPeriod", "ReferenceNbr", "Status"),
+           labels={"ReferenceNbr": "Reference Nbr.", "DocType": "Type"}),
+    top_level=False, table="Retainage Documents", view="RetainageDocuments", since="25.200.001",
+)
+
 BILL_APPLICATION = Entity(
     "BillApplicationDetail",
     fields("AmountPaid:dec Balance:dec DocType ReferenceNbr Status",
@@ -601,7 +611,8 @@ BILL = Entity(
            readonly=("Balance", "Status", "TaxTotal", "IsTaxValid", "LastModifiedDateTime"),
            choices={"Type": BILL_TYPES, "Status": AP_STATUSES}, upper=("Vendor", "Project"),
            labels={"ReferenceNbr": "Reference Nbr.", "VendorRef": "Vendor Ref.", "PostPeriod": "Post Period"}),
-    details=(Detail("Details", "BillDetail"), Detail("Applications", "BillApplicationDetail", readonly=True)),
+    details=(Detail("Details", "BillDetail"), Detail("Applications", "BillApplicationDetail", readonly=True),
+             Detail("RetainageDocuments", "BillRetainageDocument", readonly=True, since="25.200.001")),
     actions=(Action("ReleaseBill", graph="Release"),
              Action("ReleaseRetainage", (Field("AmtToRelease", "Decimal", label="Amount to Release"),
                                          Field("Date", "DateTime"), Field("PostPeriod", label="Post Period")),
@@ -648,7 +659,7 @@ TOP_LEVEL = (
 SUB_ENTITIES = (
     ADDRESS, CONTACT, VISIBILITY, PROJECT_PROPERTIES, PROJECT_BILLING, PROJECT_RETAINAGE, PROJECT_ADDRESS,
     PROJECT_BALANCE, TASK_PROPERTIES, TASK_BILLING, TASK_DEFAULTS, SUBCONTRACT_DETAIL, PO_DETAIL, CO_COST_BUDGET,
-    CO_REVENUE_BUDGET, CO_COMMITMENT, BILL_DETAIL, BILL_APPLICATION, CHECK_DETAIL, CHECK_HISTORY, PM_TRAN_DETAIL,
+    CO_REVENUE_BUDGET, CO_COMMITMENT, BILL_DETAIL, BILL_APPLICATION, BILL_RETAINAGE_DOCUMENT, CHECK_DETAIL, CHECK_HISTORY, PM_TRAN_DETAIL,
 )
 
 SCHEMAS: dict[str, Entity] = {e.name: e for e in TOP_LEVEL + SUB_ENTITIES}

@@ -24,7 +24,16 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.acumatica import errors, identity, odata_service, rules, swagger
 from simulator.acumatica.config import MOUNT
-from simulator.acumatica.entities import ENDPOINT, ENTITIES, VERSIONS, Entity, entity as entity_in, in_version, schema
+from simulator.acumatica.entities import (
+    ENDPOINT,
+    ENTITIES,
+    PATCH_SINCE,
+    VERSIONS,
+    Entity,
+    entity as entity_in,
+    in_version,
+    schema,
+)
 from simulator.acumatica.identity import IDENTITY
 from simulator.acumatica.models import Book, Stored
 from simulator.acumatica.odata import FilterError, compile_filter, key_equalities, prefilter
@@ -381,12 +390,16 @@ def _swagger_bytes(version: str, server: str) -> bytes:
 
 @guarded
 async def collection(request: Request) -> Response:
-    allow(request, "GET", "PUT")
+    version = request.path_params.get("version", "")
+    patchable = version in VERSIONS and in_version(PATCH_SINCE, version)
+    allow(request, "GET", "PUT", *(["PATCH"] if patchable else []))
     call, release = await _call(request)
     try:
         ent = _entity(request, call.version)
         if request.method == "PUT":
             return await put_record(call, ent)
+        if request.method == "PATCH":
+            return await put_record(call, ent, patch_only=True)
         return list_records(call, ent)
     finally:
         release()
@@ -424,7 +437,8 @@ def list_records(call: Call, ent: Entity) -> Response:
     return JSONResponse(out)
 
 
-async def put_record(call: Call, ent: Entity) -> Response:
+async def put_record(call: Call, ent: Entity, *, patch_only: bool = False) -> Response:
+    """PUT upserts; PATCH (25.200.001) writes the fields given to a record that must exist (404 otherwise)."""
     body = await call.body()
     shape = call.shape(ent)
     pred, _ = call.predicate(ent)
@@ -441,6 +455,8 @@ async def put_record(call: Call, ent: Entity) -> Response:
             raise errors.precondition("A record with the specified key values already exists.")
         if headers.get("If-Match", "").strip() == "*" and existing is None:
             raise errors.precondition("No entity satisfies the condition.")
+        if patch_only and existing is None:
+            raise errors.not_found("No entity satisfies the condition.")
         try:
             outcome = rules.save(call.ctx, ent, patch, existing)
         except rules.Rejected as exc:

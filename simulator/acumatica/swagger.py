@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from simulator.acumatica.entities import ENDPOINT, SCHEMAS, TOP_LEVEL, Entity, in_version
+from simulator.acumatica.entities import ENDPOINT, PATCH_SINCE, SCHEMAS, TOP_LEVEL, Entity, in_version
 from simulator.acumatica.wire import CUSTOM_TYPES
 
 VALUE_TYPES = {
@@ -129,6 +129,8 @@ RESPONSES: dict[str, Any] = {
                                                             "system.", "schema": {"type": "string", "format": "uri"}}}},
     "PutEntity_400": {"description": "The data specified in the request is invalid.",
                       "content": _json(ref("schemas", "HttpError"))},
+    "PatchEntity_404": {"description": "No record satisfies the key fields, the id or the filter.",
+                        "content": _json(ref("schemas", "HttpError"))},
     "PutEntity_412": {"description": "Either the header of the request specifies that the entity has to be "
                                      "inserted but an entity with these keys already exists in the database and "
                                      "cannot be inserted, or the header specifies that the entity has to be updated "
@@ -240,6 +242,18 @@ def _paths(ent: Entity, version: str) -> dict[str, Any]:
                     "422": {"description": "The data specified in the request is invalid.", "content": entity_json},
                 })},
     }
+    if in_version(PATCH_SINCE, version):
+        paths[f"/{name}"]["patch"] = {
+            "tags": tag, "summary": "Updates the specified fields of an existing record.",
+            "operationId": f"{name}_PatchEntity", "parameters": query,
+            "requestBody": {"description": "The fields of the record to be updated.", "content": entity_json,
+                            "required": True, "x-bodyName": "entity"},
+            "responses": _common({
+                "200": {"description": "The updated record.", "content": entity_json},
+                "400": ref("responses", "PutEntity_400"), "404": ref("responses", "PatchEntity_404"),
+                "412": ref("responses", "PutEntity_412"), "413": ref("responses", "PayloadTooLarge_413"),
+                "422": {"description": "The data specified in the request is invalid.", "content": entity_json},
+            })}
     return paths
 
 

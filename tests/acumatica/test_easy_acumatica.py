@@ -30,8 +30,8 @@ def test_easy_acumatica_end_to_end(server: ThreadedServer, tmp_path: Path,
         cache_methods=False, cache_dir=tmp_path, auto_load_env=False, rate_limit_calls_per_second=1000,
     )
     try:
-        # It signed in, read /entity, picked the newest Default version and built itself from our swagger.
-        assert client.endpoint_version == "24.200.001"
+        # It signed in, read /entity, picked the newest Default version and built itself from its swagger.
+        assert client.endpoint_version == "25.200.001"
         assert {"Vendor", "Project", "Bill", "Subcontract", "ChangeOrder"} <= set(client.list_services())
         assert hasattr(client.models, "BillDetail")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from simulator.acumatica.entities import ENTITIES, SCHEMAS
+from simulator.acumatica.entities import ENTITIES, SCHEMAS, in_version
 from tests.acumatica.conftest import V23, V24, Acu
 
 
@@ -14,7 +14,8 @@ def test_endpoint_list_is_the_wrapper_form(raw: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert set(body["version"]) == {"acumaticaBuildVersion", "databaseVersion"}
-    assert [(e["name"], e["version"]) for e in body["endpoints"]] == [("Default", V23), ("Default", V24)]
+    assert [(e["name"], e["version"]) for e in body["endpoints"]] == [("Default", V23), ("Default", V24),
+                                                                      ("Default", "25.200.001")]
     assert body["endpoints"][1]["href"] == "/acumatica/entity/Default/24.200.001/"
     assert raw.get("/acumatica/entity/").json() == body
 
@@ -48,9 +49,12 @@ def test_swagger_schemas_mirror_the_entity_definitions(raw: TestClient) -> None:
     doc = raw.get(f"/acumatica/entity/Default/{V24}/swagger.json").json()
     schemas = doc["components"]["schemas"]
     for name, ent in SCHEMAS.items():
+        if not in_version(ent.since, V24):
+            assert name not in schemas
+            continue
         props = schemas[name]["allOf"][1]["properties"]
-        assert set(props) == {f.name for f in ent.fields} | {d.name for d in ent.details} | \
-            {lk.name for lk in ent.links}, name
+        assert set(props) == {f.name for f in ent.fields_in(V24)} | {d.name for d in ent.details_in(V24)} | \
+            {lk.name for lk in ent.links_in(V24)}, name
         assert schemas[name]["allOf"][0] == {"$ref": "#/components/schemas/Entity"}
     assert schemas["Bill"]["allOf"][1]["properties"]["Amount"] == {"$ref": "#/components/schemas/DecimalValue"}
     assert schemas["Bill"]["allOf"][1]["properties"]["Details"]["items"] == {"$ref": "#/components/schemas/BillDetail"}

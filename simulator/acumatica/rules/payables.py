@@ -301,7 +301,8 @@ class BillRules(Rules):
 
     def view(self, ctx: Ctx, stored: Stored) -> dict[str, Any]:
         applications = stored.node.get("sys", {}).get("applications", [])
-        if not applications:
+        raised = stored.node.get("sys", {}).get("retainage_documents", [])
+        if not applications and not raised:
             return stored.node
         node = copy(stored.node)
         node.setdefault("details", {})["Applications"] = [
@@ -309,6 +310,19 @@ class BillRules(Rules):
              "fields": dict(a), "details": {}, "links": {}, "custom": {}, "note": ""}
             for a in applications
         ]
+        # The retainage bills ReleaseRetainage raised, as 25.200.001's RetainageDocuments detail shows them.
+        rows = []
+        for doc_type, number in raised:
+            found = ctx.book.by_keys(BILL, [doc_type, number])
+            if found is None:
+                continue
+            f = found.node["fields"]
+            rows.append({"id": str(uuid.uuid5(uuid.UUID(node["id"]), f"retainage|{doc_type}|{number}")),
+                         "fields": {"DocType": doc_type, "ReferenceNbr": number, "Date": f.get("Date"),
+                                    "PostPeriod": f.get("PostPeriod"), "Status": f.get("Status"),
+                                    "Amount": f.get("Amount"), "Balance": f.get("Balance")},
+                         "details": {}, "links": {}, "custom": {}, "note": ""})
+        node["details"]["RetainageDocuments"] = rows
         return node
 
     def before_delete(self, ctx: Ctx, stored: Stored) -> None:
@@ -455,7 +469,9 @@ class BillRules(Rules):
         self._dates(ctx, retainage_bill["fields"], {}, check)
         if (ctx.setting("bill_retainage", default={}) or {}).get("release_documents", False):
             retainage_bill["fields"]["Status"] = "Open"
-        write(ctx, BILL, retainage_bill, None)
+        raised = write(ctx, BILL, retainage_bill, None).node["fields"]
+        node.setdefault("sys", {}).setdefault("retainage_documents", []).append(
+            [raised["Type"], raised["ReferenceNbr"]])
         _set(node, paths["unreleased"], money(unreleased - amount))
 
     def act_ReverseBill(self, ctx: Ctx, node: dict[str, Any], params: dict[str, Any], p: Problems) -> None:
