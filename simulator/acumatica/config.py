@@ -18,7 +18,11 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
         # The tenant's Login Name (SM203520): what clients send as "tenant" (or "company").
         "tenant_name": tenant_name,
         "users": {"admin": "admin"},
+        # The company (CS101500) and its branches (CS102000), as the Company and Branch entities show them.
+        "company_id": tenant_name.upper(),
+        "company_name": name,
         "branches": ["MAIN"],
+        "branch_names": {"MAIN": "Main branch"},
         "default_branch": "MAIN",
         "base_currency": "USD",
         "build_version": "24.212.0012",

@@ -652,9 +652,28 @@ PROJECT_TRANSACTION = Entity(
     graph="PX.Objects.PM.RegisterEntry", view="Document", table="Project Transaction",
 )
 
+# Companies and branches come from the tenant's settings (``company_*``, ``branches``, ``branch_names``).
+COMPANY = Entity(
+    "Company",
+    fields("CompanyID CompanyName CompanyType BaseCurrencyID Active:bool LastModifiedDateTime:dt",
+           readonly=("CompanyID", "CompanyName", "CompanyType", "BaseCurrencyID", "Active", "LastModifiedDateTime"),
+           labels={"CompanyID": "Company ID", "CompanyName": "Company Name"}),
+    title="Companies", screen="CS101500", keys=("CompanyID",),
+    graph="PX.Objects.CS.OrganizationMaint", view="OrganizationView", table="Company",
+)
+
+BRANCH = Entity(
+    "Branch",
+    fields("BranchID BranchName Company BaseCurrencyID Active:bool LastModifiedDateTime:dt",
+           readonly=("BranchID", "BranchName", "Company", "BaseCurrencyID", "Active", "LastModifiedDateTime"),
+           labels={"BranchID": "Branch ID", "BranchName": "Branch Name"}),
+    title="Branches", screen="CS102000", keys=("BranchID",),
+    graph="PX.Objects.CS.BranchMaint", view="BAccount", table="Branch",
+)
+
 TOP_LEVEL = (
-    ACCOUNT_GROUP, BILL, CHANGE_ORDER, CHECK, COST_CODE, CUSTOMER, PROJECT, PROJECT_BUDGET, PROJECT_TASK,
-    PROJECT_TRANSACTION, PURCHASE_ORDER, SUBCONTRACT, VENDOR,
+    ACCOUNT_GROUP, BILL, BRANCH, CHANGE_ORDER, CHECK, COMPANY, COST_CODE, CUSTOMER, PROJECT, PROJECT_BUDGET,
+    PROJECT_TASK, PROJECT_TRANSACTION, PURCHASE_ORDER, SUBCONTRACT, VENDOR,
 )
 SUB_ENTITIES = (
     ADDRESS, CONTACT, VISIBILITY, PROJECT_PROPERTIES, PROJECT_BILLING, PROJECT_RETAINAGE, PROJECT_ADDRESS,

@@ -55,6 +55,7 @@ from simulator.acumatica.wire import (
     split_list,
 )
 from simulator.http import BodyTooLarge, read_body
+from simulator.tenants import Tenants
 
 log = logging.getLogger("erpsim.acumatica")
 
@@ -251,6 +252,14 @@ class Call:
     # -- finding records ---------------------------------------------------------------------------
 
     def find_by_path(self, ent: Entity, segments: list[str]) -> Stored | None:
+        rule = rules.rules_for(ent.name)
+        if rule is not None and rule.from_settings:
+            wanted = [s.casefold() for s in segments]
+            for stored in rule.records(self.ctx):
+                keys = [str(stored.node["fields"].get(k) or "").casefold() for k in ent.keys]
+                if wanted in (keys, [stored.node["id"].casefold()]):
+                    return stored
+            return None
         book = self.ctx.book
         if len(segments) == 1 and _is_guid(segments[0]):
             found = book.by_id(ent, segments[0])
@@ -366,6 +375,21 @@ async def endpoints(request: Request) -> Response:
 
 
 @guarded
+async def instance_swagger(request: Request) -> Response:
+    allow(request, "GET")
+    return JSONResponse(swagger.instance_document(f"{str(request.base_url).rstrip('/')}{MOUNT}"))
+
+
+@guarded
+async def company_list(request: Request) -> Response:
+    """The tenants' login names, what a sign-in screen offers (no session needed)."""
+    allow(request, "GET")
+    tenants: Tenants = request.app.state.tenants
+    names = [str(t.config["acumatica"].get("tenant_name") or t.id) for t in tenants.list() if "acumatica" in t.config]
+    return JSONResponse(sorted(names, key=str.casefold))
+
+
+@guarded
 async def swagger_json(request: Request) -> Response:
     allow(request, "GET")
     version = _version(request)
@@ -416,7 +440,9 @@ def list_records(call: Call, ent: Entity) -> Response:
         return JSONResponse(out)
     candidates: Any
     pinned = key_equalities(tree) if tree is not None else {}
-    if ent.keys and all(k in pinned for k in ent.keys):
+    if rule.from_settings:
+        candidates = rule.records(call.ctx)
+    elif ent.keys and all(k in pinned for k in ent.keys):
         # A filter that names every key reads one row instead of scanning the table.
         found = call.ctx.book.by_keys(ent, [pinned[k] for k in ent.keys])
         candidates = [found] if found is not None else []
@@ -437,8 +463,17 @@ def list_records(call: Call, ent: Entity) -> Response:
     return JSONResponse(out)
 
 
+def writable(ent: Entity) -> None:
+    """Setup records held in the tenant's settings (companies, branches) are maintained on their forms."""
+    rule = rules.rules_for(ent.name)
+    if rule is not None and rule.from_settings:
+        raise errors.AcumaticaError(403, errors.GENERIC, exception_message=f"You have insufficient rights to "
+                                    f"modify the object ({ent.name}).", exception_type="PX.Data.PXException")
+
+
 async def put_record(call: Call, ent: Entity, *, patch_only: bool = False) -> Response:
     """PUT upserts; PATCH (25.200.001) writes the fields given to a record that must exist (404 otherwise)."""
+    writable(ent)
     body = await call.body()
     shape = call.shape(ent)
     pred, _ = call.predicate(ent)
@@ -518,6 +553,7 @@ def get_record(call: Call, ent: Entity, segments: list[str]) -> Response:
 
 
 def delete_record(call: Call, ent: Entity, segments: list[str]) -> Response:
+    writable(ent)
     with call.store.transaction():
         stored = call.find_by_path(ent, _keys(segments))
         if stored is None:
@@ -612,6 +648,7 @@ async def put_file(call: Call, ent: Entity, keys: list[str], filename: str) -> R
 
 
 async def _attach(call: Call, ent: Entity, stored: Stored, filename: str) -> Response:
+    writable(ent)
     if not filename.strip():
         raise errors.bad_request("The file name is empty.", "filename")
     data = await read_body(call.request, int(call.settings.get("body_limit_bytes", 4 * 1024 * 1024)))
@@ -689,6 +726,8 @@ METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 routes: list[BaseRoute] = [
     Route(f"{MOUNT}/entity/auth/login", auth_login, methods=METHODS),
     Route(f"{MOUNT}/entity/auth/logout", auth_logout, methods=METHODS),
+    Route(f"{MOUNT}/entity/auth/companylist", company_list, methods=METHODS),
+    Route(f"{MOUNT}/entity/swagger.json", instance_swagger, methods=METHODS),
     Route(f"{MOUNT}/entity", endpoints, methods=METHODS),
     Route(f"{MOUNT}/entity/", endpoints, methods=METHODS),
     Route(f"{MOUNT}/entity/{{endpoint}}/{{version}}/swagger.json", swagger_json, methods=METHODS),

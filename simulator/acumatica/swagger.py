@@ -298,3 +298,52 @@ def document(version: str, server: str) -> dict[str, Any]:
         "components": {"schemas": schemas, "responses": RESPONSES, "parameters": PARAMETERS},
         "tags": tags,
     }
+
+
+def instance_document(server: str) -> dict[str, Any]:
+    """``GET /entity/swagger.json``: the instance API (sign-in, sign-out, the endpoint list, the tenant list)."""
+    error = {"description": "An error has occurred.", "content": _json(ref("schemas", "HttpError"))}
+    endpoint = {"type": "object", "properties": {"name": {"type": "string"}, "version": {"type": "string"},
+                                                 "href": {"type": "string"}}}
+    return {
+        "openapi": "3.0.1",
+        "info": {"title": "Acumatica instance API", "version": "4"},
+        "servers": [{"url": server}],
+        "paths": {
+            "/entity/auth/login": {"post": {
+                "tags": ["Auth"], "summary": "Signs in to the system.", "operationId": "Auth_Login",
+                "requestBody": {"content": _json(ref("schemas", "Credentials")), "required": True,
+                                "x-bodyName": "credentials"},
+                "responses": {"204": {"description": "The user is signed in; the cookies carry the session."},
+                              "400": error, "401": error, "429": ref("responses", "License_429"), "500": error}}},
+            "/entity/auth/logout": {"post": {
+                "tags": ["Auth"], "summary": "Signs out of the system.", "operationId": "Auth_Logout",
+                "responses": {"204": {"description": "The user is signed out."}, "500": error}}},
+            "/entity/auth/companylist": {"get": {
+                "tags": ["Auth"], "summary": "Retrieves the tenants a user can sign in to.",
+                "operationId": "Auth_GetCompanyList",
+                "responses": {"200": {"description": "The tenants' login names.",
+                                      "content": _json({"type": "array", "items": {"type": "string"}})},
+                              "500": error}}},
+            "/entity": {"get": {
+                "tags": ["Root"], "summary": "Retrieves the version of the system and its endpoints.",
+                "operationId": "Root_GetVersionAndEndpoints",
+                "responses": {"200": {"description": "The system version and the endpoints.", "content": _json({
+                    "type": "object", "properties": {
+                        "version": {"type": "object", "properties": {
+                            "acumaticaBuildVersion": {"type": "string"}, "databaseVersion": {"type": "string"}}},
+                        "endpoints": {"type": "array", "items": endpoint}}})},
+                              "500": error}}},
+        },
+        "components": {
+            "schemas": {
+                "Credentials": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "password": {"type": "string"}, "tenant": {"type": "string"},
+                    "company": {"type": "string"}, "branch": {"type": "string"}, "locale": {"type": "string"}}},
+                "HttpError": _base_schemas()["HttpError"],
+            },
+            "responses": {"License_429": RESPONSES["License_429"]},
+        },
+        "tags": [{"name": "Auth", "description": "Sign-in and sign-out"},
+                 {"name": "Root", "description": "The system version and its endpoints"}],
+    }

@@ -6,7 +6,7 @@ actions; importing the modules below registers them.
 
 from __future__ import annotations
 
-from simulator.acumatica.rules import changes, commitments, payables, projects, setup  # noqa: F401  (registers)
+from simulator.acumatica.rules import changes, commitments, organization, payables, projects, setup  # noqa: F401
 from simulator.acumatica.rules.base import (
     REGISTRY,
     Ctx,

@@ -157,6 +157,12 @@ class Rules:
     derived_fields: frozenset[str] = frozenset()
     """Header fields only ``view`` fills in: a filter on them cannot be narrowed in the database."""
     locked_message = "The document is released and cannot be edited."
+    from_settings = False
+    """True for setup records the tenant's settings hold (companies, branches): read-only through the API."""
+
+    def records(self, ctx: Ctx) -> list[Stored]:
+        """The records of a ``from_settings`` entity."""
+        return []
 
     # -- hooks -------------------------------------------------------------------
 
