@@ -243,17 +243,14 @@ def _paths(ent: Entity, version: str) -> dict[str, Any]:
                 })},
     }
     if in_version(PATCH_SINCE, version):
+        put = paths[f"/{name}"]["put"]
         paths[f"/{name}"]["patch"] = {
-            "tags": tag, "summary": "Updates the specified fields of an existing record.",
-            "operationId": f"{name}_PatchEntity", "parameters": query,
-            "requestBody": {"description": "The fields of the record to be updated.", "content": entity_json,
-                            "required": True, "x-bodyName": "entity"},
-            "responses": _common({
-                "200": {"description": "The updated record.", "content": entity_json},
-                "400": ref("responses", "PutEntity_400"), "404": ref("responses", "PatchEntity_404"),
-                "412": ref("responses", "PutEntity_412"), "413": ref("responses", "PayloadTooLarge_413"),
-                "422": {"description": "The data specified in the request is invalid.", "content": entity_json},
-            })}
+            **put, "summary": "Updates the specified fields of an existing record.",
+            "operationId": f"{name}_PatchEntity",
+            "requestBody": {**put["requestBody"], "description": "The fields of the record to be updated."},
+            "responses": {**put["responses"], "200": {"description": "The updated record.", "content": entity_json},
+                          "404": ref("responses", "PatchEntity_404")},
+        }
     return paths
 
 
