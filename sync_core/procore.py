@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,6 +28,7 @@ from sync_core.imports import Imports
 from sync_core.errors import NotConnected, NotFound, SyncError, ValidationFailed
 from sync_core.records import TENANT_PREFIX, CompanyRecords
 from sync_core.tool import ErpIntegrations
+from sync_core.workflow import AuditEntry
 
 COMPANY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -53,6 +54,8 @@ class Procore:
         # Companies live in store tenants "procore:<id>" beside nothing else; the served simulator passes ""
         # so each tenant's Procore company shares its store tenant with that tenant's ERP books.
         self.tenant_prefix = tenant_prefix
+        self.on_audit: Callable[[Company, AuditEntry, str], None] | None = None
+        """Told of every audit entry of every company (who did what to which object), as it is written."""
         self.clock: ClockLike = clock or SystemClock()
         self.sleep: Sleep = sleep or time.sleep
         self.policy = policy or RetryPolicy()
@@ -97,7 +100,10 @@ class Company:
         self.procore = procore
         self.id = company_id
         self.store = procore.store
-        self.records = CompanyRecords(procore.store, company_id, tenant=procore.tenant_of(company_id))
+        listener = procore.on_audit
+        self.records = CompanyRecords(procore.store, company_id, tenant=procore.tenant_of(company_id),
+                                      on_audit=None if listener is None else lambda entry, slug: listener(self, entry,
+                                                                                                         slug))
         self.erp = ErpIntegrations(self)
         self.imports = Imports(self)
         self._actor: o.User | None = None

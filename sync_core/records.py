@@ -8,7 +8,7 @@ export ledger. Nothing here talks to an ERP.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from simulator.store import DuplicateKey, Record, Records, Store
@@ -28,9 +28,12 @@ def tenant_id(company_id: str) -> str:
 class CompanyRecords:
     """A Procore company's records, plus the indexes the ERP workflow needs."""
 
-    def __init__(self, store: Store, company_id: str, *, tenant: str | None = None) -> None:
+    def __init__(self, store: Store, company_id: str, *, tenant: str | None = None,
+                 on_audit: Callable[[AuditEntry, str], None] | None = None) -> None:
         self.store = store
         self.company_id = company_id
+        self.on_audit = on_audit
+        """Told of every audit entry as it is written (the served simulator turns them into webhook events)."""
         self.records: Records = store.records(tenant or tenant_id(company_id))
 
     # -- plain records -------------------------------------------------------
@@ -125,6 +128,8 @@ class CompanyRecords:
             "object_id": entry.object_id, "from": entry.from_status, "to": entry.to_status, "detail": entry.detail,
             "seq": self.records.next_value("pm.audit.seq"),
         }, parent=entry.object_id)
+        if self.on_audit is not None:
+            self.on_audit(entry, slug)
 
     def history(self, slug: str, id: int) -> list[AuditEntry]:
         return [_entry(r.data) for r in self.records.children(AUDIT + slug, id)]

@@ -28,3 +28,23 @@ def item_type_of(item: o.Entity) -> str:
         if type(item) is cls:
             return name
     return item.slug()
+
+
+def project_id_of(item: o.Entity) -> int | None:
+    """The project an item belongs to, walking up through its commitment or prime contract."""
+    seen: o.Entity | None = item
+    while seen is not None:
+        if isinstance(seen, o.Project):
+            return seen.id
+        if isinstance(seen, o.Line):
+            seen = seen.header
+            continue
+        project = getattr(seen, "project", None)
+        if isinstance(project, o.Project):
+            return project.id
+        parent = getattr(seen, "commitment", None) or getattr(seen, "prime_contract", None)
+        if isinstance(parent, o.Entity):
+            seen = parent
+            continue
+        return seen.parent_id if type(seen) in (o.DirectCost, o.SubJob, o.ProjectCostCode) else None
+    return None

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from simulator.admin import error, json_body
 from simulator.procore import side
-from simulator.procore.kinds import ITEM_TYPES, item_type_of
+from simulator.procore.kinds import ITEM_TYPES, item_type_of, project_id_of
 from simulator.tenants import TenantError
 from sync_core import errors as e
 from sync_core import objects as o
@@ -92,7 +92,7 @@ def jsonable(value: Any) -> Any:
 
 
 def item_json(item: o.Entity) -> dict[str, Any]:
-    project = _project_id(item)
+    project = project_id_of(item)
     return {
         "id": item.id,
         "type": item_type_of(item),
@@ -104,19 +104,6 @@ def item_json(item: o.Entity) -> dict[str, Any]:
         "rejection_reason": item.rejection_reason,
         "erp_message": item.erp_message,
     }
-
-
-def _project_id(item: o.Entity) -> int | None:
-    seen: o.Entity | None = item
-    while seen is not None:
-        if isinstance(seen, o.Project):
-            return seen.id
-        project = getattr(seen, "project", None) if not isinstance(seen, o.Line) else None
-        if isinstance(project, o.Project):
-            return project.id
-        parent = getattr(seen, "commitment", None) or getattr(seen, "prime_contract", None)
-        seen = parent if isinstance(parent, o.Entity) else None
-    return None
 
 
 def user_json(user: o.User) -> dict[str, Any]:

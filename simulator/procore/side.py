@@ -32,6 +32,7 @@ import httpx
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from simulator.procore import webhooks
 from simulator.procore.config import ERPS
 from simulator.store import Store
 from sync_core import Procore, RetryPolicy
@@ -104,6 +105,7 @@ def procore_of(app: Any) -> Procore:
     if procore is None:
         procore = Procore(app.state.store, clock=app.state.clock, sleep=time.sleep,
                           policy=RetryPolicy(attempts=3, base_delay=0.2, max_delay=2.0), tenant_prefix="")
+        webhooks.install(app, procore)
         app.state.procore = procore
     return procore
 
