@@ -42,7 +42,8 @@ def answer_for(fault: Fault, incoming: Incoming, errors: Mapping[str, ErrorShape
         shape = errors.get(params["error"])
         if shape is None:  # a rule without an ERP met another system's request: a plain 503 instead
             return Answer(503, b"Service Unavailable", (("content-type", "text/plain; charset=utf-8"),))
-        return with_retry_after(shape(incoming, params), params)
+        answer = shape(incoming, params)
+        return None if answer is None else with_retry_after(answer, params)
     if fault.kind == "http":
         headers = [("content-type", params.get("content_type", "text/plain; charset=utf-8"))]
         headers.extend((k.lower(), v) for k, v in params.get("headers", {}).items())

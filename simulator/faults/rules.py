@@ -12,7 +12,8 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.journal.hook import Exchange
@@ -45,7 +46,7 @@ KINDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "drop_after_commit": {"then": ((str,), False)},
     "concurrency": {"limit": ((int,), False), "error": ((str,), False)},
 }
-MATCH_FIELDS = ("erp", "operation", "object", "method", "path")
+MATCH_FIELDS = ("erp", "operation", "object", "method", "path", "headers")
 RULE_FIELDS = (*MATCH_FIELDS, "fault", "probability", "first", "seed", "name")
 
 
@@ -65,6 +66,7 @@ class Fault:
 @dataclass(frozen=True)
 class Rule:
     fault: Fault
+    """The fault, or the first of ``mix``; the k-th hit picks from ``mix`` by weight."""
     erp: str | None = None
     operation: str | None = None
     object: str | None = None
@@ -74,6 +76,10 @@ class Rule:
     first: int | None = None
     seed: int = 0
     name: str = ""
+    headers: tuple[tuple[str, str], ...] | None = None
+    """(lower-case header name, glob) pairs the request must all carry: tell one client from another."""
+    mix: tuple[tuple[Fault, float], ...] = ()
+    """Several faults with weights: each hit applies one of them."""
     id: int = 0
     matched: int = 0
     applied: int = 0
@@ -81,19 +87,37 @@ class Rule:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id}
         for name in MATCH_FIELDS:
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        out.update({"fault": self.fault.to_json(), "probability": self.probability, "first": self.first,
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = dict(value) if name == "headers" else value
+        fault: Any = ([{**f.to_json(), "weight": w} for f, w in self.mix] if self.mix else self.fault.to_json())
+        out.update({"fault": fault, "probability": self.probability, "first": self.first,
                     "seed": self.seed, "name": self.name, "matched": self.matched, "applied": self.applied})
         return out
+
+    def fault_for(self, k: int) -> Fault:
+        """The fault the k-th match meets: the rule's own, or one of its mix by a seeded draw."""
+        if not self.mix:
+            return self.fault
+        total = sum(w for _, w in self.mix)
+        point = draw(self.seed, k, "mix") * total
+        for fault, weight in self.mix:
+            point -= weight
+            if point < 0:
+                return fault
+        return self.mix[-1][0]
 
     def definition(self) -> dict[str, Any]:
         """What was posted (no id or counters): stored, and enough to post the rule again."""
         out = {k: v for k, v in self.to_json().items() if k not in ("id", "matched", "applied")}
         return {k: v for k, v in out.items() if v is not None}
 
-    def matches(self, erp: str, method: str, path: str, exchange: Exchange) -> bool:
+    def matches(self, erp: str, method: str, path: str, exchange: Exchange,
+                headers: Mapping[str, str] | None = None) -> bool:
         if self.erp is not None and self.erp != erp:
+            return False
+        if self.headers is not None and not all(
+                fnmatch.fnmatchcase((headers or {}).get(name, ""), pattern) for name, pattern in self.headers):
             return False
         if self.method is not None and self.method.upper() != method.upper():
             return False
@@ -121,12 +145,34 @@ def parse_rule(raw: Any, known_errors: dict[str, set[str]] | None = None) -> Rul
     if unknown:
         raise RuleError(f"unknown rule fields: {', '.join(sorted(unknown))}; known: {', '.join(RULE_FIELDS)}")
     for name in (*MATCH_FIELDS, "name"):
-        if raw.get(name) is not None and not isinstance(raw[name], str):
+        if name != "headers" and raw.get(name) is not None and not isinstance(raw[name], str):
             raise RuleError(f"'{name}' must be a string")
+    headers = raw.get("headers")
+    if headers is not None and (not isinstance(headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in headers.items())):
+        raise RuleError("'headers' maps header names to glob patterns the request's values must match")
     erp = raw.get("erp")
     if known_errors is not None and erp is not None and erp not in known_errors:
         raise RuleError(f"no ERP {erp!r}; this simulator serves: {', '.join(sorted(known_errors))}")
-    fault = _parse_fault(raw.get("fault"), erp, known_errors)
+    raw_fault = raw.get("fault")
+    mix: list[tuple[Fault, float]] = []
+    if isinstance(raw_fault, list):
+        if not raw_fault:
+            raise RuleError("a mix of faults needs at least one")
+        for index, item in enumerate(raw_fault):
+            weight = item.get("weight", 1) if isinstance(item, dict) else 1
+            if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
+                raise RuleError(f"fault {index} of the mix: 'weight' must be a positive number")
+            plain = {k: v for k, v in item.items() if k != "weight"} if isinstance(item, dict) else item
+            try:
+                mix.append((_parse_fault(plain, erp, known_errors), float(weight)))
+            except RuleError as exc:
+                raise RuleError(f"fault {index} of the mix: {exc}") from exc
+        if any(f.kind == "concurrency" for f, _ in mix):
+            raise RuleError("a concurrency limit is a rule of its own, not part of a mix")
+        fault = mix[0][0]
+    else:
+        fault = _parse_fault(raw_fault, erp, known_errors)
     probability = raw.get("probability", 1.0)
     if not isinstance(probability, (int, float)) or isinstance(probability, bool) or not 0 <= probability <= 1:
         raise RuleError("'probability' must be a number from 0 to 1")
@@ -137,7 +183,8 @@ def parse_rule(raw: Any, known_errors: dict[str, set[str]] | None = None) -> Rul
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise RuleError("'seed' must be a whole number")
     return Rule(fault, erp, raw.get("operation"), raw.get("object"), raw.get("method"), raw.get("path"),
-                float(probability), first, seed, raw.get("name") or "")
+                float(probability), first, seed, raw.get("name") or "",
+                None if headers is None else tuple(sorted((k.lower(), v) for k, v in headers.items())), tuple(mix))
 
 
 def _parse_fault(raw: Any, erp: str | None, known_errors: dict[str, set[str]] | None) -> Fault:
@@ -223,7 +270,8 @@ class Rules:
     def clear(self, tenant: str) -> int:
         return int(self.store.execute("DELETE FROM fault_rules WHERE tenant = ?", (tenant,)).rowcount)
 
-    def pick(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange) -> tuple[Rule, int] | None:
+    def pick(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange,
+             headers: Mapping[str, str] | None = None) -> tuple[Rule, int] | None:
         """The rule whose fault this request meets, with its match number; None for a clean request.
 
         Rules are tried in the order they were added. Each matching rule counts the request;
@@ -233,7 +281,7 @@ class Rules:
                                   (tenant,)).fetchall()
         for rule_id, text in rows:
             rule = self._parsed(int(rule_id), text)
-            if rule.fault.kind == "concurrency" or not rule.matches(erp, method, path, exchange):
+            if rule.fault.kind == "concurrency" or not rule.matches(erp, method, path, exchange, headers):
                 continue
             k = int(self.store.execute("UPDATE fault_rules SET matched = matched + 1 WHERE id = ? RETURNING matched",
                                        (rule_id,)).fetchone()[0])
@@ -244,12 +292,13 @@ class Rules:
                 return rule, k
         return None
 
-    def gates(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange) -> list[Rule]:
+    def gates(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange,
+              headers: Mapping[str, str] | None = None) -> list[Rule]:
         """The concurrency rules this request must pass (they limit, rather than hit, requests)."""
         rows = self.store.execute("SELECT id, rule FROM fault_rules WHERE tenant = ? ORDER BY id",
                                   (tenant,)).fetchall()
         rules = [self._parsed(int(i), t) for i, t in rows if '"concurrency"' in t]
-        return [r for r in rules if r.fault.kind == "concurrency" and r.matches(erp, method, path, exchange)]
+        return [r for r in rules if r.fault.kind == "concurrency" and r.matches(erp, method, path, exchange, headers)]
 
     def count_applied(self, rule_id: int) -> None:
         self.store.execute("UPDATE fault_rules SET applied = applied + 1 WHERE id = ?", (rule_id,))
@@ -268,5 +317,4 @@ class Rules:
 
     @staticmethod
     def _with(rule: Rule, rule_id: int, matched: int, applied: int) -> Rule:
-        return Rule(rule.fault, rule.erp, rule.operation, rule.object, rule.method, rule.path, rule.probability,
-                    rule.first, rule.seed, rule.name, rule_id, matched, applied)
+        return replace(rule, id=rule_id, matched=matched, applied=applied)

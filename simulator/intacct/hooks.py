@@ -101,8 +101,13 @@ def gateway(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
     return Answer(status, html.encode(), (("content-type", "text/html"),))
 
 
-def session(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
-    """HTTP 200, the control block echoed, and the operation's authentication failed: "Invalid session"."""
+def session(incoming: Incoming, params: Mapping[str, Any]) -> Answer | None:
+    """HTTP 200, the control block echoed, and the operation's authentication failed: "Invalid session".
+
+    A request that signs in with a login has no session to lose: the gateway answers it.
+    """
+    if describe(incoming).session is None:
+        return None
     control = _control(incoming)
     response = etree.Element("response")
     control_block(response, control, "success")

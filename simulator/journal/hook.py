@@ -83,8 +83,9 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-ErrorShape = Callable[[Incoming, Mapping[str, Any]], Answer]
-"""(the request, the rule's parameters) -> the ERP's own answer for one of its transient errors."""
+ErrorShape = Callable[[Incoming, Mapping[str, Any]], "Answer | None"]
+"""(the request, the rule's parameters) -> the ERP's own answer for one of its transient errors, or None
+when the error cannot happen to this request (a session failure on a sign-in): the room answers."""
 
 
 @dataclass(frozen=True)
