@@ -302,9 +302,19 @@ class ErpIntegrations:
             before_create=lambda: company.records.note_attempt(item.slug(), item.id, company.now_text()),
             today=company.today(),
         )
-        try:
+        tries = 0
+
+        def once() -> Any:
+            # A transient failure outside the connector's own retries (a read between two creates,
+            # say) runs the export again; every record is found-or-created, so now it looks first.
+            nonlocal tries
+            tries += 1
+            ctx.resuming = ctx.resuming or tries > 1
             self._refresh_cost_codes(item, connector, ctx)
-            receipt = self._dispatch(item, connector, fields, exported, ctx)
+            return self._dispatch(item, connector, fields, exported, ctx)
+
+        try:
+            receipt = deliverer.call(f"export of {item.describe()}", once)
             with company.store.transaction():
                 self._link(item, receipt, fields)
         except (ConnectorError, DuplicateOriginId) as exc:

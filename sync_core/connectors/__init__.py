@@ -19,13 +19,18 @@ def sign_in(erp: str, client: httpx.Client, config: dict[str, Any], sleep: Calla
 
         sender, sender_password = next(iter(config["senders"].items()))
         user, password = next(iter(config["users"].items()))
-        return IntacctConnector(client, sender_id=sender, sender_password=sender_password,
-                                company_id=config["company_id"], user_id=user, user_password=password)
+        intacct = IntacctConnector(client, sender_id=sender, sender_password=sender_password,
+                                   company_id=config["company_id"], user_id=user, user_password=password)
+        intacct.sleep = sleep
+        return intacct
     if erp == "sage100":
         from sync_core.connectors.sage100 import Sage100Connector
 
         user = next(u for u in config["users"] if "API" in u.get("groups", []))
-        return Sage100Connector(client, company=config["company"], username=user["name"], password=user["password"])
+        sage100 = Sage100Connector(client, company=config["company"], username=user["name"],
+                                   password=user["password"])
+        sage100.sleep = sleep
+        return sage100
     if erp == "acumatica":
         from sync_core.connectors.acumatica import AcumaticaConnector
 

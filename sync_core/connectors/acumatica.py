@@ -43,7 +43,14 @@ import httpx
 
 from sync_core import payloads as p
 from sync_core.capabilities import Capability, CapabilityMatrix, Limit
-from sync_core.connectors.base import AcceptField, Connector, ExportContext, retry_after, transport_error
+from sync_core.connectors.base import (
+    AcceptField,
+    Connector,
+    ExportContext,
+    retry_after,
+    transient_status,
+    transport_error,
+)
 from sync_core.delivery import ErpRejected, TransientError
 
 ZERO = Decimal("0.00")
@@ -184,6 +191,12 @@ class AcumaticaConnector(Connector):
 
     def _call(self, method: str, path: str, *, body: Any = None, params: dict[str, str] | None = None,
               headers: dict[str, str] | None = None) -> httpx.Response:
+        if method == "GET":
+            return self.reading(path, lambda: self._call_once(method, path, body, params, headers))
+        return self._call_once(method, path, body, params, headers)
+
+    def _call_once(self, method: str, path: str, body: Any, params: dict[str, str] | None,
+                   headers: dict[str, str] | None) -> httpx.Response:
         if not self._signed_in:
             self._login()
         try:
@@ -192,6 +205,11 @@ class AcumaticaConnector(Connector):
         except httpx.TransportError as exc:
             raise transport_error(exc) from exc
         status = response.status_code
+        if (status == 200 or _is_json(response)) and not _parses(response):
+            # A 200 always carries the entity and errors come as JSON: an empty or cut-short body was lost
+            # on the way, and the request may have run.
+            raise TransientError(TransientError.LOST_RESPONSE, f"unreadable response (HTTP {status}): "
+                                                               f"{response.text[:200]!r}")
         if status == 401:
             self._signed_in = False  # sign in again on the next call
             raise TransientError(TransientError.SESSION_EXPIRED, _http_error(response) or "HTTP 401")
@@ -208,6 +226,9 @@ class AcumaticaConnector(Connector):
             body_json = _json(response)
             if status == 500 and NOT_FOUND_TYPE in str(body_json.get("exceptionType", "")):
                 raise _Missing(_http_error(response))
+            if status == 500 and "Another process has" in str(body_json.get("exceptionMessage", "")):
+                # A record lock: the other process finishes and the same request then goes through.
+                raise TransientError(TransientError.SERVER_ERROR, _http_error(response))
             if status == 422:
                 raise ErpRejected(_entity_errors(body_json) or "422 Unprocessable Entity")
             raise ErpRejected(_http_error(response))
@@ -241,6 +262,20 @@ class AcumaticaConnector(Connector):
         params = {"$expand": expand} if expand else None
         return _json(self._call("PUT", entity, body=_wrap(body), params=params, headers=headers))
 
+    def _transition(self, ctx: ExportContext, what: str, act: Callable[[], None], done: Callable[[], bool]) -> None:
+        """An action that moves a record on (release, leave hold), retried only while it has not happened:
+        once it ran, Acumatica disables it, so a retry after a lost answer would be refused."""
+        tries = 0
+
+        def once() -> None:
+            nonlocal tries
+            tries += 1
+            if tries > 1 and done():
+                return
+            act()
+
+        ctx.call(what, once)
+
     def _action(self, entity: str, action: str, record: dict[str, Any], params: dict[str, Any] | None = None) -> None:
         body = {"entity": _wrap(record), "parameters": _wrap(params or {})}
         response = self._call("POST", f"{entity}/{action}", body=body)
@@ -255,6 +290,9 @@ class AcumaticaConnector(Connector):
                 response = self.client.get(location)
             except httpx.TransportError as exc:
                 raise transport_error(exc) from exc
+            transient = transient_status(response)
+            if transient is not None:  # throttled or busy while polling: the action's own retry looks first
+                raise transient
             if response.status_code >= 400:
                 raise ErpRejected(f"{action}: {_http_error(response)}")
 
@@ -346,7 +384,9 @@ class AcumaticaConnector(Connector):
         ref_nbr, adopted = ctx.ensure(what, find, lambda: _v(self._put("ChangeOrder", body), "RefNbr"))
         record = ctx.call(f"read {what}", lambda: self._get("ChangeOrder", ref_nbr)) or {}
         if _v(record, "Status") != "Closed":
-            ctx.call(f"release {what}", lambda: self._action("ChangeOrder", "ReleaseChangeOrder", {"RefNbr": ref_nbr}))
+            self._transition(ctx, f"release {what}",
+                             lambda: self._action("ChangeOrder", "ReleaseChangeOrder", {"RefNbr": ref_nbr}),
+                             lambda: _v(self._get("ChangeOrder", ref_nbr), "Status") == "Closed")
         return p.Receipt(str(ref_nbr), {"RefNbr": ref_nbr, "ExternalRefNbr": ref}, adopted=adopted)
 
     def export_budget_modification(self, mod: p.BudgetModificationExport, ctx: ExportContext) -> p.Receipt:
@@ -427,8 +467,9 @@ class AcumaticaConnector(Connector):
         record = ctx.call(f"read {entity} {number}", lambda: self._get(entity, *keys, expand="Details")) or {}
         if subcontract and _v(record, "Status") == "On Hold":
             # The Subcontract contract has no Hold field; the document leaves hold by action.
-            ctx.call(f"release {entity} {number} from hold",
-                     lambda: self._action(entity, "ReleaseFromHold", {"SubcontractNbr": number}))
+            self._transition(ctx, f"release {entity} {number} from hold",
+                             lambda: self._action(entity, "ReleaseFromHold", {"SubcontractNbr": number}),
+                             lambda: _v(self._get(entity, *keys), "Status") != "On Hold")
         rows = sorted(record.get("Details", []), key=lambda r: int(_v(r, "LineNbr") or 0))
         lines = {ln.line_id: f"{number}:{_v(row, 'LineNbr')}" for ln, row in zip(commitment.lines, rows)}
         return p.Receipt(str(number), {"entity": entity, "number": number, "VendorRef": ref}, lines,
@@ -899,6 +940,14 @@ def _custom_value(record: dict[str, Any] | None, path: str) -> Any:
 
 def _is_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "")
+
+
+def _parses(response: httpx.Response) -> bool:
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

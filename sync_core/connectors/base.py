@@ -11,6 +11,7 @@ the workflow preconditions before any of these methods runs.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn, TypeVar
@@ -19,7 +20,7 @@ import httpx
 
 from sync_core import payloads as p
 from sync_core.capabilities import CapabilityMatrix
-from sync_core.delivery import Deliverer, TransientError
+from sync_core.delivery import Deliverer, RetryPolicy, TransientError
 from sync_core.errors import Refused
 
 T = TypeVar("T")
@@ -100,6 +101,18 @@ class Connector:
     matrix: CapabilityMatrix
     direct_cost_statuses: ClassVar[frozenset[str]] = frozenset()
     """ERP statuses of job cost transactions that may become Procore direct costs."""
+
+    sleep: Callable[[float], Any] = time.sleep
+    """How the connector waits between tries of a read (sign_in passes the company's clock)."""
+    read_policy: ClassVar[RetryPolicy] = RetryPolicy(attempts=6, base_delay=0.25, max_delay=5.0)
+
+    def reading(self, what: str, fn: Callable[[], T]) -> T:
+        """A read, tried again on a transient failure: repeating it changes nothing in the ERP.
+
+        Reads sit between the creates of an export and inside imports; retrying each in place
+        keeps one lost answer from failing (and re-running) the whole export.
+        """
+        return Deliverer(self.read_policy, self.sleep).call(what, fn)
 
     def accept_fields(self, object_name: str) -> tuple[AcceptField, ...]:
         return ()

@@ -169,7 +169,10 @@ class IntacctConnector(Connector):
         try:
             root = etree.fromstring(response.content)
         except etree.XMLSyntaxError as exc:
-            raise ErpRejected(f"unreadable response (HTTP {response.status_code}): {response.text[:200]}") from exc
+            # The gateway always answers XML: anything else (cut short, empty, a proxy's page) means the
+            # answer was lost on the way, and the request may have run.
+            raise TransientError(TransientError.LOST_RESPONSE, f"unreadable response (HTTP {response.status_code}): "
+                                 f"{response.text[:200]}") from exc
         control = root.find("control")
         if control is not None and control.findtext("status") == "failure":
             message = _errors(root.find("errormessage"))
@@ -213,7 +216,12 @@ class IntacctConnector(Connector):
         return not base or endpoint.startswith(base.rstrip("/"))
 
     def call(self, function: Elem, *, controlid: str | None = None, write: bool = False) -> Elem:
-        """Run one function on the session; returns its ``<result>`` (raises on failure)."""
+        """Run one function on the session; returns its ``<result>`` (raises on failure). Reads are retried."""
+        if write:
+            return self._call_once(function, controlid, write)
+        return self.reading(str(function.tag), lambda: self._call_once(function, controlid, write))
+
+    def _call_once(self, function: Elem, controlid: str | None, write: bool) -> Elem:
         session = self._session or self._login()
         request = etree.Element("request")
         request.append(self._control(uniqueid=write and controlid is not None))

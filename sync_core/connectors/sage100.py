@@ -34,7 +34,14 @@ import httpx
 
 from sync_core import payloads as p
 from sync_core.capabilities import Capability, CapabilityMatrix, Limit
-from sync_core.connectors.base import AcceptField, Connector, ExportContext, transient_status, transport_error
+from sync_core.connectors.base import (
+    AcceptField,
+    Connector,
+    ExportContext,
+    retry_after,
+    transient_status,
+    transport_error,
+)
 from sync_core.delivery import ErpRejected, TransientError
 
 ZERO = Decimal("0.00")
@@ -168,6 +175,11 @@ class Sage100Connector(Connector):
 
     def _raw(self, method: str, path: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
              auth: bool = True) -> Any:
+        if method == "GET":
+            return self.reading(path, lambda: self._raw_once(method, path, json_body, params, auth))
+        return self._raw_once(method, path, json_body, params, auth)
+
+    def _raw_once(self, method: str, path: str, json_body: Any, params: dict[str, Any] | None, auth: bool) -> Any:
         headers = {"content-type": "application/json"}
         if auth:
             headers["authorization"] = f"Bearer {self._token or self._login()}"
@@ -183,7 +195,9 @@ class Sage100Connector(Connector):
         try:
             body = response.json()
         except ValueError as exc:
-            raise ErpRejected(f"unreadable response (HTTP {response.status_code}): {response.text[:200]}") from exc
+            # The room always answers JSON: anything else (cut short, empty) was lost on the way.
+            raise TransientError(TransientError.LOST_RESPONSE, f"unreadable response (HTTP {response.status_code}): "
+                                 f"{response.text[:200]}") from exc
         if response.status_code < 400:
             return body
         error = body.get("error", {}) if isinstance(body, dict) else {}
@@ -193,6 +207,8 @@ class Sage100Connector(Connector):
             raise TransientError(TransientError.SESSION_EXPIRED, message)
         if response.status_code == 403 and error.get("code") == "LicenceLimit":
             raise TransientError(TransientError.RATE_LIMITED, message)
+        if error.get("code") == "RecordInUse":  # another user has the record open: it will be free again
+            raise TransientError(TransientError.SERVER_ERROR, message, retry_after=retry_after(response))
         if response.status_code == 404:
             raise _Missing(message)
         raise ErpRejected(message)

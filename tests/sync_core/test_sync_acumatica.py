@@ -19,6 +19,7 @@ from simulator.clock import Clock
 from simulator.store import Store
 from sync_core import Company, ErpStatus, Procore, Refused, RetryPolicy, StillInErp
 from sync_core.connectors.acumatica import AcumaticaConnector
+from sync_core.connectors.base import Connector
 from sync_core.delivery import TransientError
 from sync_core.objects import Project, User, Vendor
 
@@ -452,10 +453,10 @@ def test_a_release_left_by_an_export_that_gave_up_is_adopted_on_resend(env: Env)
     assert env.approver.accept(first.send_to_erp()).ok
     bill = first.refresh().origin_id
     release_bill(env, bill)
-    # The release lands, then every answer is lost until the export gives up.
+    # The release lands, then every answer is lost until the export gives up (a read is tried read_policy times).
     env.wire.add(release_retainage_call, "lost")
     env.wire.add(lambda r: r.method == "GET" and r.url.path == f"{BASE}/Bill" and any(
-        release_retainage_call(x) for x in env.wire.log), "5xx", times=3)
+        release_retainage_call(x) for x in env.wire.log), "5xx", times=Connector.read_policy.attempts)
     release = invoiced(env, sc, "G-2", {"work_retainage_released": 1000}, day="2026-04-30")
     outcome = env.approver.accept(release.send_to_erp())
     assert outcome.status is ErpStatus.FAILED_TO_EXPORT
