@@ -33,6 +33,8 @@ from sync_core.replay.erp import READERS, ErpReader
 from sync_core.replay.values import ERPS
 
 BODY_LIMIT = 6000
+# Who is calling, so a fault rule can hit the sync's own calls and spare the checks that read back.
+USER_AGENTS = {"connector": "erpsim-sync-core", "read back": "erpsim-replay-reader"}
 SECRETS = (re.compile(r"(<password>)[^<]*(</password>)"), re.compile(r'("password"\s*:\s*")[^"]*(")'))
 
 
@@ -150,9 +152,24 @@ class InProcessTransport(httpx.BaseTransport):
     """
 
     def __init__(self, app: Any) -> None:
-        self.inner = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
+        self.inner = httpx.ASGITransport(app=self._noting_resets(app), raise_app_exceptions=False,
+                                         client=("127.0.0.1", 50000))
         self.loop = asyncio.new_event_loop()
         self._helper: concurrent.futures.ThreadPoolExecutor | None = None
+        self._reset = False
+
+    def _noting_resets(self, app: Any) -> Any:
+        """A reset fault has no socket to drop in-process; note it, so the caller sees a transport error."""
+        from simulator.faults.apply import Reset
+
+        async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+            try:
+                await app(scope, receive, send)
+            except Reset:
+                self._reset = True
+                raise
+
+        return wrapped
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -160,8 +177,11 @@ class InProcessTransport(httpx.BaseTransport):
                                   extensions=request.extensions)
 
         async def send() -> tuple[int, httpx.Headers, bytes]:
+            self._reset = False
             response = await self.inner.handle_async_request(forwarded)
             content = await response.aread()
+            if self._reset:
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
             return response.status_code, response.headers, content
 
         try:
@@ -283,7 +303,8 @@ class Simulator:
 
     def client(self, recorder: Recorder | None = None, source: str = "") -> httpx.Client:
         transport = self.transport if recorder is None else RecordingTransport(self.transport, recorder, source)
-        return httpx.Client(transport=transport, base_url=self.base_url, timeout=60)
+        headers = {"User-Agent": USER_AGENTS[source]} if source in USER_AGENTS else None
+        return httpx.Client(transport=transport, base_url=self.base_url, timeout=60, headers=headers)
 
     def create_tenant(self, fixture: str | None = "demo", *, name: str | None = None,
                       config: dict[str, Any] | None = None) -> Tenant:
@@ -410,20 +431,22 @@ class Binding:
 
     @classmethod
     def create(cls, simulator: Simulator, erp: str, *, tenant: Tenant | None = None, fixture: str | None = "demo",
-               today: dt.date | None = None, company_name: str = "Demo Construction") -> Binding:
+               today: dt.date | None = None, company_name: str = "Demo Construction",
+               policy: RetryPolicy | None = None, config: dict[str, Any] | None = None) -> Binding:
         if erp not in ERPS:
             raise SimulatorError(f"unknown ERP {erp!r}; choose one of {', '.join(ERPS)}")
         if erp not in simulator.services:
             raise SimulatorError(f"the simulator at {simulator.where} does not serve {erp}")
         owns = tenant is None
         clock = simulator.clock_for(today)
-        tenant = tenant or simulator.create_tenant(fixture)
+        tenant = tenant or simulator.create_tenant(fixture, config=config)
         recorder = Recorder()
         try:
             erp_client = simulator.client(recorder, "connector")
             read_client = simulator.client(recorder, "read back")
             config = tenant.config.get(erp, {})
-            procore = Procore(Store(":memory:"), clock=clock, sleep=clock.advance, policy=RetryPolicy(attempts=4))
+            procore = Procore(Store(":memory:"), clock=clock, sleep=clock.advance,
+                              policy=policy or RetryPolicy(attempts=4))
             company = procore.create_company(company_name, company_id="demo")
             connector = connector_for(erp, erp_client, config, clock)
             company.connect(connector)

@@ -28,9 +28,10 @@ from sync_core.replay.values import ERPS, choose, missing_choices, norm, referen
 if TYPE_CHECKING:
     from sync_core.replay.steps import Registry
 
-KINDS = ("pm", "bookkeeper", "sync", "expect")
+KINDS = ("pm", "bookkeeper", "sync", "expect", "fault")
 STEP_KEYS = {"say", "as", "only", "except", "error"}
-HEADER_KEYS = {"name", "title", "description", "erps", "refused", "given", "vars", "steps", "today", "slow"}
+HEADER_KEYS = {"name", "title", "description", "erps", "refused", "given", "vars", "steps", "today", "slow",
+               "faults"}
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 VARIABLE = re.compile(r"^[a-z_][a-z0-9_]*$")
 ERROR_KINDS = ("refused", "precondition_failed", "permission_denied", "invalid_transition", "locked",
@@ -174,6 +175,8 @@ class Scenario:
     steps: list[Step]
     today: dt.date | None = None
     slow: bool = False
+    faults: list[dict[str, Any]] = field(default_factory=list)
+    """Fault rules in force from the first step (after the starting states)."""
 
     def item_id(self, erp: str) -> str:
         return f"{self.name}[{erp}]"
@@ -341,10 +344,28 @@ class _Checker:
                           line=line)
         if data.get("slow") not in (None, True, False):
             self.fail("slow is true or false", line=line)
+        faults = self.faults(data.get("faults"), erps, line)
         if self.problems:
             raise ScenarioInvalid(self.file, self.problems)
         return Scenario(self.file, str(name), str(data.get("title") or name), str(data.get("description") or ""),
-                        erps, refused, list(given), variables, steps, today, bool(data.get("slow")))
+                        erps, refused, list(given), variables, steps, today, bool(data.get("slow")), faults)
+
+    def faults(self, raw: Any, erps: tuple[str, ...], line: int | None) -> list[dict[str, Any]]:
+        from sync_core.replay.faults import check_rule
+
+        if raw is None:
+            return []
+        if not isinstance(raw, list) or not all(isinstance(r, Mapping) for r in raw):
+            self.fail("faults is a list of fault rules (fault, operation, object, first, probability, seed...)",
+                      line=line)
+            return []
+        for index, rule in enumerate(raw, start=1):
+            for erp in erps:
+                for where in missing_choices(rule, erp):
+                    self.fail(f"fault {index} has no value for {erp} at {where}", line=line)
+                for problem in check_rule(choose(dict(rule), erp)):
+                    self.fail(f"fault {index}: {problem}", line=getattr(rule, "line", line))
+        return [dict(r) for r in raw]
 
     def step(self, index: int, raw: Any, erps: tuple[str, ...]) -> Step | None:
         line = getattr(raw, "line", None)

@@ -16,7 +16,9 @@ from typing import Any
 from sync_core import errors as e
 from sync_core import objects as o
 from sync_core.replay.env import BackofficeRefused, Binding, Exchange, Simulator, SimulatorError, Simulators
+from sync_core.delivery import RetryPolicy
 from sync_core.replay.erp import ReaderError
+from sync_core.replay.faults import install
 from sync_core.replay.format import ErrorSpec, Scenario, Step
 from sync_core.replay.steps import REGISTRY, FailedToExport, Mismatch, Registry, StepFailed
 from sync_core.replay.values import ERP_TITLES, choose, interpolate, norm, text
@@ -193,10 +195,15 @@ class Runner:
     """Runs scenarios on a simulator, one fresh tenant per scenario and ERP."""
 
     def __init__(self, simulators: Simulators | Simulator, registry: Registry | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, policy: RetryPolicy | None = None,
+                 tenant_config: dict[str, Any] | None = None) -> None:
         self.simulators = simulators if isinstance(simulators, Simulators) else Simulators.of(simulators)
         self.registry = registry or REGISTRY
         self.progress = progress or (lambda event, data: None)
+        self.policy = policy
+        """The sync's retries (the default gives up after 4 attempts)."""
+        self.tenant_config = tenant_config
+        """Settings for each run's fresh tenant, per ERP section (``{"acumatica": {...}}``)."""
 
     def run(self, scenario: Scenario, erp: str) -> RunResult:
         start = time.perf_counter()
@@ -209,7 +216,8 @@ class Runner:
             if found is not None and found[0].tenant_level:
                 fixture = found[0].fixture  # type: ignore[assignment]
         try:
-            binding = Binding.create(self.simulators.get(erp), erp, fixture=fixture, today=scenario.today)
+            binding = Binding.create(self.simulators.get(erp), erp, fixture=fixture, today=scenario.today,
+                                     policy=self.policy, config=self.tenant_config)
         except (SimulatorError, e.SyncError, ReaderError) as exc:
             return self._done(scenario, erp, start, [], f"could not set up {ERP_TITLES.get(erp, erp)}: {exc}")
         try:
@@ -218,6 +226,8 @@ class Runner:
             if problem is None:
                 for name, value in choose(scenario.vars, erp).items():
                     ctx.vars[name] = interpolate(value, ctx.lookup)
+                problem = self._faults(ctx, scenario)
+            if problem is None:
                 for step in steps:
                     result = self._step(ctx, step)
                     results.append(result)
@@ -238,6 +248,14 @@ class Runner:
                            self.simulators.where, None if binding is None else binding.tenant.id)
         self.progress("done", result)
         return result
+
+    def _faults(self, ctx: Context, scenario: Scenario) -> str | None:
+        for index, rule in enumerate(scenario.faults, start=1):
+            try:
+                install(ctx, interpolate(choose(rule, ctx.erp), ctx.lookup))
+            except (SimulatorError, StepFailed) as exc:
+                return f"could not set up fault {index}: {exc}"
+        return None
 
     def _given(self, ctx: Context, scenario: Scenario) -> str | None:
         for state in scenario.given:

@@ -208,10 +208,12 @@ class Registry:
         return ", ".join(sorted(n.replace("_", " ") for k, n in self.actions if k == kind))
 
     def example(self, kind: str) -> str:
-        return {"pm": "send to erp", "bookkeeper": "pay bill", "sync": "import", "expect": "pm"}.get(kind, "")
+        return {"pm": "send to erp", "bookkeeper": "pay bill", "sync": "import", "expect": "pm",
+                "fault": "drop after commit"}.get(kind, "")
 
 
 REGISTRY = Registry()
 
 
 from sync_core.replay import actions as _actions  # noqa: E402,F401  (registers the built-in steps)
+from sync_core.replay import faults as _faults  # noqa: E402,F401  (the fault: steps and expect: journal)

@@ -98,7 +98,7 @@ def test_every_problem_names_the_file_the_step_and_what_is_wrong() -> None:
     assert "scenarios/tiny.yaml, step 4 (line 15, pm: accept): pm: accept needs 'item'" in found
     assert "scenarios/tiny.yaml, step 5 (line 16, expect: erp): an expectation lists what it must find under 'has' " \
            "(field: value)" in found
-    assert any("step 6" in p and "a step has exactly one of pm, bookkeeper, sync, expect (found pm, expect)" in p
+    assert any("step 6" in p and "a step has exactly one of pm, bookkeeper, sync, expect, fault (found pm, expect)" in p
                for p in found)
     assert any("step 7" in p and "'invoices' is not one of: cost types, cost codes" in p for p in found)
     assert any("step 8" in p and "error kind 'grumpy' is not one of" in p for p in found)
