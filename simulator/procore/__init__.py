@@ -9,6 +9,7 @@ from typing import Any
 from simulator.datasets import Dataset
 from simulator.procore import side
 from simulator.procore.config import banner, default_config
+from simulator.procore.hooks import WIRE
 from simulator.procore.routes import routes
 from simulator.services import Service
 from simulator.store import Records
@@ -28,4 +29,5 @@ service = Service(
     default_config=default_config,
     seed=seed,
     banner=banner,
+    wires=[WIRE],
 )
