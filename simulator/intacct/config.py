@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.intacct.rest.config import banner_lines, default_settings
+
 DIMENSIONS = ["DEPARTMENT", "LOCATION", "PROJECT", "CUSTOMER", "VENDOR", "EMPLOYEE", "ITEM", "CLASS", "TASK",
               "COSTTYPE", "CONTRACT", "WAREHOUSE"]
 FULL_RIGHTS = "List|View|Add|Edit|Delete"
@@ -76,6 +78,8 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
             "PO Change Order": {"prefix": "POCO", "changes": "Purchase Order"},
             "Subcontract Change Order": {"prefix": "SCCO", "changes": "Subcontract"},
         },
+        # The REST API's OAuth client and its UNVERIFIED behaviours (simulator/intacct/rest/config.py).
+        "rest": default_settings(tenant_id),
     }
 
 
@@ -87,4 +91,5 @@ def banner(origin: str, config: dict[str, Any]) -> list[str]:
         f"sender id / pw:   {sender} / {password}",
         f"company id:       {config.get('company_id')}",
         f"user id / pw:     {user} / {user_password}",
+        *banner_lines(origin, config),
     ]
