@@ -33,6 +33,9 @@ class Rest:
         self.app = app
         self.token = client_credentials(client)["access_token"]
 
+    def sign_in(self) -> None:
+        self.token = client_credentials(self.client)["access_token"]
+
     def configure(self, **changes: Any) -> None:
         self.app.state.tenants.configure("demo", {"intacct": {"rest": changes}})
 

@@ -58,7 +58,7 @@ class Typer:
         self.fold = fold
         self.as_of = as_of
 
-    def __call__(self, kind_: str, value: Any, target: str = "") -> Any:
+    def __call__(self, kind_: str, value: Any, name: str = "", target: str = "") -> Any:
         if value is None or value == "":
             return None
         try:
@@ -77,7 +77,7 @@ class Typer:
                     return str(value).lower() == "true"
                 raise ValueError(value)
         except (InvalidOperation, ValueError) as exc:
-            raise problem(f"'{value}' is not a valid value for {target or kind_}.", target) from exc
+            raise problem(f"'{value}' is not a valid value for {name or kind_}.", target) from exc
         text = str(value)
         return text.casefold() if self.fold else text
 
@@ -133,7 +133,7 @@ class Query:
         if op in TEXT:
             if kind_ in ("date", "ts"):
                 raise problem(f"{op} cannot be used with the date field {path}.", target)
-            needle = typed("text", wanted, path) or ""
+            needle = typed("text", wanted, path, target) or ""
             test = {"contains": lambda s: needle in s, "startsWith": lambda s: s.startswith(needle),
                     "endsWith": lambda s: s.endswith(needle)}[op[4].lower() + op[5:] if op.startswith("$not")
                                                                 else op[1:]]
@@ -142,13 +142,13 @@ class Query:
         if op in LISTS:
             if not isinstance(wanted, list) or not wanted:
                 raise problem(f"{op} takes a non-empty array of values.", target)
-            members = {typed(kind_, v, path) for v in wanted}
+            members = {typed(kind_, v, path, target) for v in wanted}
             negate = op == "$notIn"
             return lambda row: (have(row) in members) != negate
         if op in RANGES:
             if not isinstance(wanted, list) or len(wanted) != 2:
                 raise problem(f"{op} takes [from, to].", target)
-            low, high = typed(kind_, wanted[0], path), typed(kind_, wanted[1], path)
+            low, high = typed(kind_, wanted[0], path, target), typed(kind_, wanted[1], path, target)
             negate = op == "$notBetween"
 
             def between(row: Row) -> bool:
@@ -157,7 +157,7 @@ class Query:
                 return inside != negate
 
             return between
-        target_value = typed(kind_, wanted, path)
+        target_value = typed(kind_, wanted, path, target)
 
         def compare(row: Row) -> bool:
             value = have(row)
