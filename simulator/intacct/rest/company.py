@@ -1,5 +1,6 @@
-"""What a client reads to orient itself: entities and users (kept in the tenant's settings), the
-dimension list, and an XML gateway session minted from a REST token."""
+"""What a client reads to orient itself: entities (kept in the tenant's settings, where sign-in checks
+them), users when the room keeps no USERINFO records, the dimension list, and an XML gateway session
+minted from a REST token."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ USER = Resource("company-config/user", "USERINFO", {"userName": "LOGINID", "user
                                                      "status": "STATUS"},
                 id_field="LOGINID", ops="g", name_field="LOGINID", virtual=ObjectDef("USERINFO", "User", parse_fields(
                     "LOGINID text ro\nUSERTYPE text ro\nSTATUS enum:active|inactive ro\n")))
-VIRTUAL = {ENTITY.path: ENTITY, USER.path: USER}
+# Users are records when the Intacct room holds USERINFO; otherwise they come from the login settings.
+VIRTUAL = {ENTITY.path: ENTITY, **({} if USER.path in RESOURCES else {USER.path: USER})}
 
 
 def resource(name: str) -> Resource | None:

@@ -379,6 +379,13 @@ register(Resource("company-config/employee", "EMPLOYEE", {
     "department.id": "DEPARTMENTID", "startDate": "STARTDATE", "endDate": "ENDDATE", **STATUS,
 }, id_field="EMPLOYEEID", name_field="PERSONALINFO.CONTACTNAME"))
 
+register(Resource("company-config/user", "USERINFO", {
+    "userName": "LOGINID", "description": "DESCRIPTION", "userType": "USERTYPE", "isAdmin": "ADMIN",
+    "contact.name": "CONTACTINFO.CONTACTNAME", "contact.firstName": "CONTACTINFO.FIRSTNAME",
+    "contact.lastName": "CONTACTINFO.LASTNAME", "contact.email1": "CONTACTINFO.EMAIL1",
+    "isLoginDisabled": "LOGINDISABLED", **STATUS,
+}, id_field="LOGINID", ops="g", name_field="DESCRIPTION"))
+
 # -- purchasing ------------------------------------------------------------------------
 
 register(Resource("purchasing/document-line", "PODOCUMENTENTRY", {
