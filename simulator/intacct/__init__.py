@@ -3,6 +3,7 @@
 from simulator.intacct.backoffice import ACTIONS
 from simulator.intacct.hooks import WIRE
 from simulator.intacct.config import banner, default_config
+from simulator.intacct.rest.hooks import WIRE as REST_WIRE
 from simulator.intacct.rest.routes import routes as rest_routes
 from simulator.intacct.routes import routes
 from simulator.intacct.seed import seed
@@ -16,5 +17,5 @@ service = Service(
     seed=seed,
     banner=banner,
     backoffice=ACTIONS,
-    wires=[WIRE],
+    wires=[WIRE, REST_WIRE],
 )
