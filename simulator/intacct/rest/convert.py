@@ -7,7 +7,9 @@ Values are stored in the Intacct wire form (``mm/dd/yyyy``, ``100.00``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from simulator.intacct import errors, models
@@ -22,6 +24,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 READ_ONLY_GROUPS = ("audit",)
 
 
+@lru_cache(maxsize=4096)
 def camel(value: str) -> str:
     """An Intacct display value as a REST enum value: ``Partially Paid`` -> ``partiallyPaid``."""
     words = [w for w in re.split(r"[^A-Za-z0-9]+", value) if w]
@@ -122,6 +125,26 @@ class Reader:
             "modifiedBy": row.get("MODIFIEDBY") or None,
         }
 
+    def getter(self, res: Resource, path: str) -> Callable[[Row], Any]:
+        """``leaf`` for one field, resolved once: the query service reads the same fields of many rows."""
+        if path == "key":
+            return lambda row: row.get("RECORDNO")
+        if path == "id":
+            id_field = res.id_field or "RECORDNO"
+            return lambda row: row.get(id_field) or row.get("RECORDNO")
+        if path == "href":
+            prefix = f"{BASE}{res.path}/"
+            return lambda row: prefix + row.get("RECORDNO", "")
+        spec = res.fields.get(path)
+        if spec is None or isinstance(spec, (Ref, Enum)):
+            return lambda row: self.leaf(res, row, path)
+        name = res.xml_field(spec)
+        fdef = res.obj.field(name)
+        kind = fdef.type if fdef is not None else "text"
+        if kind in ("text", "ref", "cur", "dec", "pct"):
+            return lambda row: row.get(name) or None
+        return lambda row: self.value(res, spec, row)
+
     def leaf(self, res: Resource, row: Row, path: str) -> Any:
         """One (possibly dotted) REST field of a record, as the query service returns it."""
         if path == "key":
@@ -186,7 +209,7 @@ class Writer:
     def __init__(self, ctx: Ctx, res: Resource) -> None:
         self.ctx = ctx
         self.res = res
-        self.prefixes = {p.rsplit(".", i)[0] for p in res.fields for i in range(1, p.count(".") + 1)}
+        self.prefixes = group_prefixes(res)
 
     def parse(self, body: Any, *, allow_lines: bool = True) -> tuple[Row, list[dict[str, Any]] | None]:
         if not isinstance(body, dict):
@@ -301,6 +324,16 @@ class Writer:
             raw[spec.field] = id_of(target_res, found)
             for scope in spec.scope:  # a task by key also says which project it belongs to
                 filled[scope] = found.get(scope, "")
+
+
+_PREFIXES: dict[str, frozenset[str]] = {}
+
+
+def group_prefixes(res: Resource) -> frozenset[str]:
+    """The nested groups of an object's fields (``contacts``, ``contacts.default``…)."""
+    if res.path not in _PREFIXES:
+        _PREFIXES[res.path] = frozenset(p.rsplit(".", i)[0] for p in res.fields for i in range(1, p.count(".") + 1))
+    return _PREFIXES[res.path]
 
 
 def bad_value(target: str, message: str) -> RestError:

@@ -196,8 +196,15 @@ class Query:
             source: Any = company.rows(self.api.ctx, self.res)
         elif predicate is None and not order and not self.aggregates() and self.every_row:
             # Paging in key order needs no scan: the store pages by its primary key.
-            total = self.api.ctx.records.count(kind(self.res.xml))
-            page = self.api.ctx.records.scan(kind(self.res.xml), offset=start - 1, limit=size)
+            records = self.api.ctx.records
+            total = records.count(kind(self.res.xml))
+            wanted = self.stored_fields()
+            if wanted is not None:
+                # Only the stored fields the page shows, pulled out by SQLite: no document is decoded.
+                values = records.scan_fields(kind(self.res.xml), wanted, offset=start - 1, limit=size)
+                return [{k: "" if v is None else str(v) for k, v in zip(wanted, found)} for found in values], \
+                    total, True
+            page = records.scan(kind(self.res.xml), offset=start - 1, limit=size)
             return [r.data for r in page], total, True
         else:
             source = (r.data for r in self.api.ctx.records.iter(kind(self.res.xml)))
@@ -207,6 +214,21 @@ class Query:
             chosen.sort(key=lambda row, p=path, k=kind_: _sort_key(self.typed(k, self.value(row, p), p)),
                         reverse=descending)
         return chosen, len(chosen), False
+
+    def stored_fields(self) -> list[str] | None:
+        """The Intacct fields behind the requested plain fields, or None when one needs more (a reference)."""
+        names = {"RECORDNO"}
+        for path in self.fields():
+            spec = self.res.fields.get(path)
+            if path == "id" and self.res.id_field:
+                names.add(self.res.id_field)
+            elif path in ("key", "href", "id"):
+                continue
+            elif isinstance(spec, str):
+                names.add(spec)
+            else:
+                return None
+        return sorted(names)
 
     every_row = True
     """False when the object holds only some records of its kind (one transaction definition's documents)."""
@@ -266,7 +288,8 @@ class Query:
             page = grouped[start - 1:start - 1 + size]
             return page, page_meta(len(grouped), start, size, len(page))
         page_rows = rows if paged else rows[start - 1:start - 1 + size]
-        page = [{name: self.value(row, name) for name in names} for row in page_rows]
+        getters = [(name, self.reader.getter(self.res, name)) for name in names]
+        page = [{name: get(row) for name, get in getters} for row in page_rows]
         return page, page_meta(total, start, size, len(page))
 
     def grouped(self, rows: list[Row], names: list[str]) -> list[dict[str, Any]]:

@@ -408,8 +408,17 @@ register(Resource("purchasing/document", "PODOCUMENT", {
 }, id_field="DOCID", lines=("lines", "purchasing/document-line"), ops="g", name_field=None))
 
 
+_HEADERS: dict[str, tuple[Resource, str] | None] = {}
+
+
 def header_of(line: Resource) -> tuple[Resource, str] | None:
     """For a line object: its header resource and the REST name of the reference to it."""
+    if line.path not in _HEADERS:
+        _HEADERS[line.path] = _find_header(line)
+    return _HEADERS[line.path]
+
+
+def _find_header(line: Resource) -> tuple[Resource, str] | None:
     for res in [*RESOURCES.values(), *VARIANTS.values()]:
         if res.lines and res.lines[1] == line.path and res.xml != "PODOCUMENT":
             for name, spec in line.fields.items():
