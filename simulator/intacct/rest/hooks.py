@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from simulator.intacct.rest.auth import ACCESS, invalid_credentials, token_invalid
+from simulator.intacct.rest.auth import ACCESS, token_invalid
 from simulator.intacct.rest.config import settings
 from simulator.intacct.rest.routes import PREFIX
 from simulator.intacct.rest.wire import AuthError, RestError
@@ -115,12 +115,16 @@ def gateway(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
     return Answer(status, html.encode(), (("content-type", "text/html"),))
 
 
-def session(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
-    """The token is no longer valid: REST-2102 in the top-level ``error`` shape (§1.5)."""
+def session(incoming: Incoming, params: Mapping[str, Any]) -> Answer | None:
+    """The token is no longer valid: REST-2102 in the top-level ``error`` shape (§1.5).
+
+    A request without a bearer token (a grant at the token endpoint) has none to lose: the room answers.
+    """
+    if not incoming.bearer():
+        return None
     row = incoming.state.store.get_session(incoming.bearer() or "", ACCESS)
     tenant = incoming.state.store.get_tenant(row[0]) if row is not None else None
-    error = token_invalid(tenant) if incoming.bearer() else invalid_credentials()
-    return _answer(error, params)
+    return _answer(token_invalid(tenant), params)
 
 
 ERRORS = {"rate_limit": rate_limit, "concurrency": concurrency, "gateway": gateway, "session": session}
