@@ -107,6 +107,21 @@ DACS: dict[str, tuple[str, tuple[str, ...]]] = {
     "PX.Objects.AP.Vendor": ("Vendors", ("Vendor",)),
 }
 
+# Drop-down labels -> the codes a DAC stores, where the reference gives them (ref 4.1).
+_PROJECT_STATUS = {"In Planning": "D", "Active": "A", "Completed": "F", "Canceled": "C", "Closed": "L",
+                   "Suspended": "E", "Pending Approval": "I", "Pending Upgrade": "U", "On Hold": "H", "Rejected": "R"}
+_TYPES = {"Asset": "A", "Liability": "L", "Income": "I", "Expense": "E", "Off-Balance": "O"}
+DAC_CODES: dict[tuple[str, str], dict[str, str]] = {
+    ("Project", "Status"): _PROJECT_STATUS,
+    ("ProjectTask", "Status"): {"Planned": "D", "In Planning": "D", "Active": "A", "Canceled": "C",
+                                "Completed": "F"},
+    ("Bill", "Type"): {"Bill": "INV", "Credit Adj.": "ACR", "Debit Adj.": "ADR", "Prepayment": "PPM"},
+    ("Check", "Type"): {"Payment": "CHK", "Debit Adj.": "ADR", "Prepayment": "PPM", "Refund": "REF",
+                        "Voided Refund": "VRF", "Voided Payment": "VCK", "Prepmt. Invoice": "PPI"},
+    ("ProjectBudget", "Type"): _TYPES,
+    ("AccountGroup", "Type"): _TYPES,
+}
+
 # Generic inquiries over the same records: name -> (screen, contract entity).
 INQUIRIES: dict[str, tuple[str, str]] = {
     "AccountGroups": ("GI000101", "AccountGroup"), "Bills": ("GI000102", "Bill"),
@@ -127,15 +142,23 @@ class View:
     shape: Entity
     sources: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     """(contract entity, ((view field, contract field), ...)) per entity whose records it holds."""
+    codes: bool = False
+    """True when drop-downs read as the codes the database stores (DACs) rather than labels (inquiries)."""
 
     def rows(self, book: Any, view_of: Any) -> Iterator[dict[str, Any]]:
         """Each record as ``{"id", "fields"}`` keyed by this view's field names."""
         for entity_name, pairs in self.sources:
             ent = ENTITIES[entity_name]
+            coded = {src: DAC_CODES[(entity_name, src)] for _, src in pairs
+                     if self.codes and (entity_name, src) in DAC_CODES}
             for stored in book.iter(ent):
                 node = view_of(ent, stored)
                 values = node.get("fields", {})
-                yield {"id": node["id"], "fields": {out: values.get(src) for out, src in pairs}}
+                row = {out: values.get(src) for out, src in pairs}
+                for out, src in pairs:
+                    if src in coded and row[out] is not None:
+                        row[out] = coded[src].get(row[out], row[out])
+                yield {"id": node["id"], "fields": row}
 
 
 def _dac_view(full_name: str) -> View:
@@ -156,7 +179,7 @@ def _dac_view(full_name: str) -> View:
         keys = keys or tuple(mapping[k] for k in ent.keys if k in mapping)
     short = full_name.rsplit(".", 1)[1]
     shape = Entity(short, tuple(fields.values()), keys=keys, table=short)
-    return View(short, shape, tuple(pairs_by_entity))
+    return View(short, shape, tuple(pairs_by_entity), codes=True)
 
 
 def _inquiry_view(name: str) -> View:

@@ -10,6 +10,7 @@ from lxml import etree
 from starlette.testclient import TestClient
 
 from tests.acumatica.conftest import Acu, val
+from tests.acumatica.test_payables import bill
 
 AUTH = ("admin", "admin")
 DAC = "/acumatica/t/Demo/api/odata/dac"
@@ -30,16 +31,30 @@ def test_dac_reads_what_the_contract_api_wrote(acu: Acu) -> None:
 
 
 def test_dac_fields_are_the_dac_names_the_endpoint_maps_to(acu: Acu) -> None:
-    """Bill.VendorRef is APInvoice.InvoiceNbr, Amount is CuryOrigDocAmt (ref Appendix A mapping [META24])."""
+    """Bill.VendorRef is APInvoice.InvoiceNbr, Amount is CuryOrigDocAmt (ref Appendix A mapping [META24]); the
+    type is the code the database stores (ref §4.1: Bill is INV, Debit Adj. is ADR)."""
+    bill(acu, VendorRef="OD-INV-1")
+    bill(acu, {"Project": "1001", "CostCode": "03-100", "Amount": 50}, VendorRef="OD-ADR-1", Type="Debit Adj.")
     bills = acu.client.get(f"{DAC}/APInvoice", auth=AUTH).json()["value"]
     contract = acu.get("Bill").json()
-    assert len(bills) == len(contract)
-    by_ref = {b["RefNbr"]: b for b in bills}
-    for bill in contract:
-        row = by_ref[val(bill, "ReferenceNbr")]
-        assert row["InvoiceNbr"] == val(bill, "VendorRef")
-        assert row["CuryOrigDocAmt"] == val(bill, "Amount")
-        assert row["DocType"] == val(bill, "Type")
+    assert len(bills) == len(contract) == 2
+    by_ref = {(b["DocType"], b["RefNbr"]): b for b in bills}
+    codes = {"Bill": "INV", "Debit Adj.": "ADR"}
+    for doc in contract:
+        row = by_ref[(codes[val(doc, "Type")], val(doc, "ReferenceNbr"))]
+        assert row["InvoiceNbr"] == val(doc, "VendorRef")
+        assert row["CuryOrigDocAmt"] == val(doc, "Amount")
+        assert row["CuryDocBal"] == val(doc, "Balance")
+    found = acu.client.get(f"{DAC}/APInvoice", params={"$filter": "DocType eq 'ADR'"}, auth=AUTH).json()["value"]
+    assert [b["InvoiceNbr"] for b in found] == ["OD-ADR-1"]
+    # Inquiries keep the contract's labels.
+    assert {r["Type"] for r in acu.client.get(f"{GI4}/Bills", auth=AUTH).json()["value"]} == {"Bill", "Debit Adj."}
+
+
+def test_dac_project_status_is_the_stored_code(acu: Acu) -> None:
+    active = acu.get("Project", **{"$filter": "Status eq 'Active'"}).json()
+    rows = acu.client.get(f"{DAC}/PMProject", params={"$filter": "Status eq 'A'"}, auth=AUTH).json()["value"]
+    assert sorted(r["ContractCD"] for r in rows) == sorted(val(p, "ProjectID") for p in active) != []
 
 
 def test_dac_query_options(acu: Acu) -> None:
