@@ -161,8 +161,10 @@ def redeem(store: Store, kind: str, token: str, client: Client, now: float) -> t
     if found is None or found[0] != client.tenant.id or \
             str(found[3].get("client_id", "")).casefold() != client.client_id.casefold():
         raise OAuthError("invalid_grant")
+    # Deleted in the database itself, so two worker processes cannot both redeem it.
+    taken = store.execute("DELETE FROM sessions WHERE token = ? AND erp = ?", (token, kind)).rowcount
     store.delete_session(token)
-    if found[2] <= now:
+    if not taken or found[2] <= now:
         raise OAuthError("invalid_grant")
     return found[1], found[3]
 

@@ -278,3 +278,17 @@ def test_the_banner_prints_the_client_id_and_secret(raw: TestClient) -> None:
     lines = banner("http://127.0.0.1:8000", config)
     assert any(cid in line for line in lines)
     assert any(secret in line for line in lines)
+
+
+def test_a_refresh_token_is_redeemed_once_across_worker_processes(store: Store, clock: Clock) -> None:
+    with TestClient(create_app(store, services=[service], clock=clock)) as first, \
+            TestClient(create_app(store, services=[service], clock=clock)) as second:
+        token = password_grant(first).json()
+        cid, secret = demo_app(first)
+        form = {"grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": cid,
+                "client_secret": secret}
+        assert first.post(TOKEN, data=form).status_code == 200
+        # Both apps share one Store object here; put back the entry another process's cache would still hold.
+        store._sessions[token["refresh_token"]] = ("demo", "acumatica.oauth.refresh", "admin", clock.time() + 60,
+                                                   {"client_id": cid, "scope": ["api", "offline_access"]})
+        assert second.post(TOKEN, data=form).json()["error"] == "invalid_grant"
