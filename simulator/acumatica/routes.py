@@ -39,7 +39,7 @@ from simulator.acumatica.models import Book, Stored
 from simulator.acumatica.odata import FilterError, compile_filter, key_equalities, prefilter
 from simulator.acumatica.rules.base import NEW, empty
 from simulator.acumatica.rules.payables import retainage_catalog
-from simulator.acumatica.sessions import Session, authenticate, enter, login, logout
+from simulator.acumatica.sessions import Session, authenticate, enter, login, logout, set_cookies
 from simulator.acumatica.wire import (
     Patch,
     Reader,
@@ -75,7 +75,11 @@ def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Requ
 
     async def endpoint(request: Request) -> Response:
         try:
-            return await handler(request)
+            response = await handler(request)
+            opened = getattr(request.state, "acumatica_cookies", None)
+            if opened is not None:
+                set_cookies(response, *opened)
+            return response
         except errors.AcumaticaError as exc:
             return exc.response()
         except errors.Invalid as exc:

@@ -35,6 +35,7 @@ ERP = "acumatica"
 AUTH_COOKIE = ".ASPXAUTH"
 SESSION_COOKIE = "ASP.NET_SessionId"
 LOGIN_BODY_LIMIT = 64 * 1024
+CONCURRENT = "api:concurrent_access"
 
 
 @dataclass
@@ -149,13 +150,18 @@ async def login(request: Request) -> Response:
     except errors.AcumaticaError as exc:
         return exc.response()
     response = Response(status_code=204)
+    set_cookies(response, token, sid, branch, str(settings.get("tenant_name") or tenant.id))
+    return response
+
+
+def set_cookies(response: Response, token: str, sid: str, branch: str, company: str) -> None:
+    """The cookie jar a real instance sets for a session."""
     for cookie, value in ((AUTH_COOKIE, token), (SESSION_COOKIE, sid), ("UserBranch", branch),
-                          ("CompanyID", str(settings.get("tenant_name") or tenant.id))):
+                          ("CompanyID", company)):
         response.set_cookie(cookie, value, path=MOUNT, httponly=cookie in (AUTH_COOKIE, SESSION_COOKIE),
                             samesite="lax")
     # Written by hand: the cookie library would quote a value holding '=' and '&', which the real one does not.
     response.headers.append("set-cookie", f"Locale=Culture=en-US&TimeZone=GMTP0000G; Path={MOUNT}; SameSite=lax")
-    return response
 
 
 def open_session(store: Store, tenant: Tenant, user: str, branch: str, locale: str, now: float,
@@ -220,10 +226,10 @@ def _bearer_session(request: Request, bearer: str) -> Session:
         raise errors.AcumaticaError(401, "Authorization has been denied for this request.",
                                     headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     tenant_id, user, data = found
-    if "api" not in data.get("scope", []):
+    if not {"api", CONCURRENT} & set(data.get("scope", [])):
         raise errors.AcumaticaError(403, "The access token does not grant the api scope.",
                                     headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
-    session_token = data.get("session")
+    session_token = None if CONCURRENT in data.get("scope", []) else data.get("session")
     if session_token:
         try:
             return _session_of(request, str(session_token))
@@ -234,22 +240,30 @@ def _bearer_session(request: Request, bearer: str) -> Session:
         raise _unauthorized(None)
     settings = settings_of(tenant)
     branch = str(data.get("branch") or settings.get("default_branch") or "")
-    session_token, _ = open_session(store, tenant, user, branch, "en-US", now)
-    oauth.link_session(store, bearer, session_token)
+    session_token, sid = open_session(store, tenant, user, branch, "en-US", now)
+    if CONCURRENT in data.get("scope", []):
+        # Concurrent access: every cookie-less call opens its own session, handed back as cookies the client
+        # sends with later calls and signs out of (ref 1.3).
+        request.state.acumatica_cookies = (session_token, sid, branch,
+                                           str(settings.get("tenant_name") or tenant.id))
+    else:
+        oauth.link_session(store, bearer, session_token)
     return _session_of(request, session_token)
 
 
 def authenticate(request: Request) -> Session:
-    """The caller's live session (by cookie or by OAuth bearer token), touched; 401 when there is none."""
+    """The caller's live session (by cookie, else by OAuth bearer token), touched; 401 when there is none."""
     bearer = _bearer(request)
-    if bearer is not None and not request.cookies.get(AUTH_COOKIE):
-        return _bearer_session(request, bearer)
     token = request.cookies.get(AUTH_COOKIE)
-    if not token:
-        if bearer is not None:
-            return _bearer_session(request, bearer)
-        raise _unauthorized(None)
-    return _session_of(request, token)
+    if token:
+        try:
+            return _session_of(request, token)
+        except errors.AcumaticaError:
+            if bearer is None:
+                raise
+    if bearer is not None:
+        return _bearer_session(request, bearer)
+    raise _unauthorized(None)
 
 
 def _session_of(request: Request, token: str) -> Session:

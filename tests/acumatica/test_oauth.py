@@ -292,3 +292,31 @@ def test_a_refresh_token_is_redeemed_once_across_worker_processes(store: Store, 
         store._sessions[token["refresh_token"]] = ("demo", "acumatica.oauth.refresh", "admin", clock.time() + 60,
                                                    {"client_id": cid, "scope": ["api", "offline_access"]})
         assert second.post(TOKEN, data=form).json()["error"] == "invalid_grant"
+
+
+def test_concurrent_access_hands_out_a_session_per_call_as_cookies(raw: TestClient) -> None:
+    """With `api:concurrent_access` the client manages session cookies and signs out (ref §1.3 [GOTCHA])."""
+    raw.patch("/_erpsim/tenants/demo/config", json={"acumatica": {"max_api_sessions": 2}})
+    token = password_grant(raw, scope="api api:concurrent_access").json()["access_token"]
+    with TestClient(raw.app) as a, TestClient(raw.app) as b:
+        ra = a.get(VENDORS, headers=bearer(token))
+        rb = b.get(VENDORS, headers=bearer(token))
+        assert ra.status_code == rb.status_code == 200
+        assert a.cookies[".ASPXAUTH"] != b.cookies[".ASPXAUTH"]
+        # Both seats are taken now; a third cookie-less call is refused until one signs out.
+        with TestClient(raw.app) as c:
+            assert c.get(VENDORS, headers=bearer(token)).status_code == 429
+            assert a.post("/acumatica/entity/auth/logout").status_code == 204
+            assert c.get(VENDORS, headers=bearer(token)).status_code == 200
+        # A client sending its cookie back stays in its session and gets no new one.
+        again = b.get(VENDORS, headers=bearer(token))
+        assert again.status_code == 200 and "set-cookie" not in again.headers
+
+
+def test_an_expired_cookie_falls_back_to_the_bearer(raw: TestClient, clock: Clock) -> None:
+    token = password_grant(raw).json()["access_token"]
+    assert raw.post("/acumatica/entity/auth/login",
+                    json={"name": "admin", "password": "admin", "tenant": "Demo"}).status_code == 204
+    clock.advance(11 * 60)  # the cookie's session idles out; the token (3600 s) does not
+    assert raw.get(VENDORS).status_code == 401
+    assert raw.get(VENDORS, headers=bearer(token)).status_code == 200
