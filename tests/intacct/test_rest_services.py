@@ -211,3 +211,11 @@ def test_unknown_paths_answer_in_the_rest_shape(rest: Rest, client: TestClient) 
     error_of(rest.call("GET", "/objects"), 404)
     reply = client.get(f"{BASE}/objects/{VENDOR}")
     assert reply.status_code == 401 and reply.json()["error"]["errorId"] == "REST-2102"
+
+
+def test_sum_avg_min_max(rest: Rest) -> None:
+    vendors(rest, ("A-1", "One", "100"), ("A-2", "Two", "250.50"), ("A-3", "Three", ""))
+    found = rest.rows(VENDOR, ["count:id", "sum:creditLimit", "avg:creditLimit", "min:creditLimit",
+                               "max:creditLimit"], filters=[{"$startsWith": {"id": "A-"}}])
+    assert found == [{"count:id": 3, "sum:creditLimit": "350.50", "avg:creditLimit": "175.25",
+                      "min:creditLimit": "100.00", "max:creditLimit": "250.50"}]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from simulator.intacct.hooks import gateway  # the edge's HTML error page is the same on both wires
 from simulator.intacct.rest.auth import ACCESS, token_invalid
 from simulator.intacct.rest.config import settings
 from simulator.intacct.rest.routes import PREFIX
@@ -104,15 +105,6 @@ def concurrency(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
     error = RestError(429, params.get("message", f"At most {limit} requests may run at once for this company."),
                       code="tooManyRequests", error_id="REST-1029", message_id="IA.TOO_MANY_REQUESTS")
     return _answer(error, params, (("x-ia-tenant-throttle-limit-retry-after", str(params.get("retry_after", 1))),))
-
-
-def gateway(incoming: Incoming, params: Mapping[str, Any]) -> Answer:
-    """A failure in front of the API: the edge's HTTP error page, not JSON (500, 502, 503 or 524)."""
-    status = int(params.get("status", 503))
-    title = params.get("message", {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-                                   524: "A timeout occurred"}.get(status, "Error"))
-    html = f"<html><head><title>{status} {title}</title></head><body><h1>{status} {title}</h1></body></html>"
-    return Answer(status, html.encode(), (("content-type", "text/html"),))
 
 
 def session(incoming: Incoming, params: Mapping[str, Any]) -> Answer | None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from simulator.intacct.functions import aggregate
 from simulator.intacct.models import Row, kind
 from simulator.intacct.rest import company
 from simulator.intacct.rest.convert import Reader, leaf_paths
@@ -293,30 +294,24 @@ class Query:
         return page, page_meta(total, start, size, len(page))
 
     def grouped(self, rows: list[Row], names: list[str]) -> list[dict[str, Any]]:
+        """Aggregates by the XML ``query`` function's own grouping, over REST field values."""
         plain = [n for n in names if ":" not in n]
-        groups: dict[tuple[Any, ...], list[Row]] = {}
-        for row in rows:
-            groups.setdefault(tuple(self.value(row, p) for p in plain), []).append(row)
+        aggregates = [(function, path) for function, colon, path in (n.partition(":") for n in names) if colon]
+        query = self
+
+        class Values:
+            """The XML grouping reads ``value(row, name)`` and takes '' for a missing value."""
+
+            def value(self, row: Row, path: str) -> Any:
+                found = query.value(row, path)
+                return "" if found is None else found
+
         out = []
-        for key, members in groups.items():
-            result: dict[str, Any] = dict(zip(plain, key))
-            for name in names:
-                function, colon, path = name.partition(":")
-                if not colon:
-                    continue
-                values = [v for v in (self.value(m, path) for m in members) if v not in (None, "")]
-                if function == "count":
-                    result[name] = len(values)
-                    continue
-                numbers = [Decimal(str(v)) for v in values]
-                if not numbers:
-                    result[name] = None
-                elif function == "sum":
-                    result[name] = str(sum(numbers))
-                elif function == "avg":
-                    result[name] = str(sum(numbers) / len(numbers))
-                else:
-                    result[name] = str(min(numbers) if function == "min" else max(numbers))
+        for found in aggregate(Values(), rows, plain, aggregates):  # type: ignore[arg-type]
+            result: dict[str, Any] = {p: None if found[p] == "" else found[p] for p in plain}
+            for function, path in aggregates:
+                value = found[f"{function.upper()}.{path}"]
+                result[f"{function}:{path}"] = int(value) if function == "count" else (value or None)
             out.append(result)
         return out
 
