@@ -96,3 +96,14 @@ def report(title: str, rows: list[dict[str, Any]]) -> bool:
         flag = "" if r["ok"] else "  <-- over target"
         print(f"{r['check']:<48} {r['ms']:>9.3f} {r['baseline_ms']:>9.3f} {r['ratio']:>6.2f} {r['target']:>7}{flag}")
     return all(r["ok"] for r in rows)
+
+
+def finish(title: str, rows: list[dict[str, Any]], json_path: str | None) -> int:
+    """Print the table, write the rows as JSON when asked; the exit status says whether every target held."""
+    ok = report(title, rows)
+    if json_path:
+        import json
+
+        with open(json_path, "w") as fh:
+            json.dump(rows, fh, indent=1, default=str)
+    return 0 if ok else 1

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from benchmarks.harness import compare, report, row, serve
+from benchmarks.harness import compare, finish, row, serve
 from benchmarks.intacct_bench import bulk_vendors
 
 BASE = "/ia/api/v1"
@@ -109,11 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                   ("REST query 100 rows round trip vs floor", rest.query, base.query, 1.5)]
         for name, measured, baseline, target in checks:
             rows.append(row(name, *compare(measured, baseline, args.calls, warmup=100), target))
-    ok = report("Sage Intacct REST API", rows)
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(rows, fh, indent=1, default=str)
-    return 0 if ok else 1
+    return finish("Sage Intacct REST API", rows, args.json)
 
 
 if __name__ == "__main__":

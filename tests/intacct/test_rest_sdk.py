@@ -17,24 +17,15 @@ import pytest
 from intacctsdk import IntacctRESTSDK
 from intacctsdk.exceptions import BadRequestError
 
-from simulator import datasets
-from simulator.app import create_app
-from simulator.clock import Clock
-from simulator.store import Store
 from simulator.testing import ThreadedServer
+
+from .servers import with_bulk_company
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ThreadedServer]:
-    store = Store(":memory:")
-    app = create_app(store, clock=Clock())
-    # A second company with more vendors than one 2,000-row query page holds.
-    app.state.tenants.create("bulk", "Bulk Builders")
-    app.state.tenants.seed("bulk", datasets.generate(seed=7, vendors=2100, customers=1, projects=1,
-                                                      codes_per_project=2))
-    with ThreadedServer(app) as running:
+    with with_bulk_company() as running:
         yield running
-    store.close()
 
 
 @pytest.fixture(scope="module", autouse=True)
