@@ -183,3 +183,15 @@ def test_banner_prints_the_rest_client(app: Starlette) -> None:
     lines = service.banner("http://127.0.0.1:8080", app.state.tenants.get("demo").config["intacct"])
     assert any("http://127.0.0.1:8080/ia/api/v1" in line for line in lines)
     assert any(CLIENT[0] in line and CLIENT[1] in line for line in lines)
+
+
+def test_a_code_or_refresh_token_used_by_another_worker_is_refused(client: TestClient, store: Store) -> None:
+    code = authorize(client)
+    refresh = client_credentials(client)["refresh_token"]
+    # Another worker process redeemed both: gone from the database, still in this process's cache.
+    for token in (code, refresh):
+        store.execute("DELETE FROM sessions WHERE token = ?", (token,))
+    assert grant(client, grant_type="authorization_code", code=code, redirect_uri="http://localhost/cb",
+                 client_id=CLIENT[0], client_secret=CLIENT[1]).status_code == 400
+    assert grant(client, grant_type="refresh_token", client_id=CLIENT[0], client_secret=CLIENT[1],
+                 refresh_token=refresh).status_code == 401

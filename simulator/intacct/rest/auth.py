@@ -123,8 +123,6 @@ class OAuth:
         data = {"entity": entity, "client_id": client_id}
         self.store.put_session(access, tenant.id, ACCESS, user, now + lifetime, data)
         if refresh is None or rest.get("rotate_refresh_token", True):
-            if refresh is not None:
-                self.store.delete_session(refresh)
             refresh = secrets.token_urlsafe(32)
             days = float(rest.get("refresh_token_days", 30))
             self.store.put_session(refresh, tenant.id, REFRESH, user, now + days * 86400, data)
@@ -151,12 +149,20 @@ class OAuth:
             tenant = self.client_tenant(client_id, form.get("client_secret", ""))
             token = form.get("refresh_token", "")
             found = self.store.get_session(token, REFRESH) if token else None
-            if found is None or found[0] != tenant.id or found[2] <= self.clock.time():
+            rotates = bool(settings(tenant).get("rotate_refresh_token", True))
+            if found is None or found[0] != tenant.id or found[2] <= self.clock.time() or (
+                    rotates and not self.redeem(token, REFRESH)):
                 raise AuthError(401, "invalidRequest", "The refresh token is invalid or expired.")
             entity = self.check_entity(tenant, form.get("entity_id", "")) if "entity_id" in form else \
                 str(found[3].get("entity", ""))
             return self.issue(tenant, found[1], entity, client_id, refresh=token)
         return self._exchange_code(form, client_id)
+
+    def redeem(self, token: str, kind: str) -> bool:
+        """Use up a code or refresh token; deleted in the database itself, so only one worker process wins."""
+        taken = self.store.execute("DELETE FROM sessions WHERE token = ? AND erp = ?", (token, kind)).rowcount
+        self.store.delete_session(token)
+        return bool(taken)
 
     def _exchange_code(self, form: dict[str, str], client_id: str) -> dict[str, Any]:
         code = form.get("code", "")
@@ -164,7 +170,8 @@ class OAuth:
         if found is None or found[2] <= self.clock.time():
             raise AuthError(400, "invalidGrant", "The authorization code is invalid or expired.")
         tenant_id, user, _, data = found
-        self.store.delete_session(code)  # a code is good once
+        if not self.redeem(code, CODE):  # a code is good once
+            raise AuthError(400, "invalidGrant", "The authorization code is invalid or expired.")
         tenant = self.client_tenant(client_id, None)
         if tenant.id != tenant_id or data.get("client_id") != client_id:
             raise AuthError(400, "invalidGrant", "The authorization code was issued to another client.")
