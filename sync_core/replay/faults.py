@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from simulator.faults.rules import KINDS, RuleError, parse_rule
 from sync_core.replay.env import USER_AGENTS
@@ -160,3 +161,55 @@ def expect_journal(ctx: Context, p: dict[str, Any]) -> Any:
     if differences:
         raise Mismatch(differences)
     return found
+
+
+# -- for a project's own tests (the erpsim_faults and erpsim_journal fixtures) ---------------------------------
+
+
+class Faults:
+    """One tenant's fault rules, over the control plane: ``add(fault="reset", operation="create", first=1)``."""
+
+    def __init__(self, simulator: Any, tenant: str) -> None:
+        self.simulator, self.path = simulator, f"/tenants/{tenant}/faults"
+
+    def add(self, **rule: Any) -> dict[str, Any]:
+        """Add a rule in the simulator's own format (erp, operation, object, method, path, headers, fault,
+        probability, first, seed, name); ``fault`` may be just a kind. Returns it with its id."""
+        added: dict[str, Any] = self.simulator.admin("POST", self.path, rule)
+        return added
+
+    def rules(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.simulator.admin("GET", self.path)["rules"]
+        return found
+
+    def remove(self, rule_id: int) -> None:
+        self.simulator.admin("DELETE", f"{self.path}/{rule_id}")
+
+    def clear(self) -> None:
+        self.simulator.admin("DELETE", self.path)
+
+
+class Journal:
+    """One tenant's request journal: ``entries(erp="intacct", operation="create")``, ``count(...)``."""
+
+    def __init__(self, simulator: Any, tenant: str) -> None:
+        self.simulator, self.path = simulator, f"/tenants/{tenant}/journal"
+
+    def entries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Newest first; filters erp, operation, object, status, since, method, path, fault, limit..."""
+        query = "&".join(f"{k}={quote(str(v))}" for k, v in filters.items())
+        found: list[dict[str, Any]] = self.simulator.admin("GET", self.path + (f"?{query}" if query else ""))[
+            "entries"]
+        return found
+
+    def entry(self, entry_id: int) -> dict[str, Any]:
+        """One exchange whole: request and response headers and bodies (secrets masked)."""
+        found: dict[str, Any] = self.simulator.admin("GET", f"{self.path}/{entry_id}")
+        return found
+
+    def count(self, **matcher: Any) -> int:
+        """How many requests match: the verify step of a contract test."""
+        return int(self.simulator.admin("POST", f"{self.path}/count", matcher)["count"])
+
+    def clear(self) -> None:
+        self.simulator.admin("DELETE", self.path)

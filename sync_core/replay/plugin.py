@@ -10,7 +10,9 @@ Fixtures:
 - ``erpsim_server`` (session): the real app under uvicorn on a free loopback port;
 - ``erpsim_erp``: the ERP the next fixtures bind to (``intacct``; parametrize it to change);
 - ``erpsim_tenant``: a fresh tenant seeded with the demo company, removed afterwards;
-- ``erpsim_binding`` / ``erpsim_company``: a sync-core company connected to that tenant.
+- ``erpsim_binding`` / ``erpsim_company``: a sync-core company connected to that tenant;
+- ``erpsim_faults``: that tenant's fault rules (``add``, ``rules``, ``remove``, ``clear``);
+- ``erpsim_journal``: that tenant's request journal (``entries``, ``entry``, ``count``, ``clear``).
 
 Options: ``--erpsim-erp ERP`` (repeatable) limits scenarios to some ERPs; ``--erpsim-against URL``
 runs scenarios and fixtures against a simulator already running there.
@@ -205,3 +207,21 @@ def erpsim_binding(erpsim_simulator: Simulator, erpsim_tenant: Tenant, erpsim_er
 def erpsim_company(erpsim_binding: Binding) -> Any:
     """The sync-core ``Company`` of ``erpsim_binding``: ``company.imports``, ``company.projects``..."""
     return erpsim_binding.company
+
+
+@pytest.fixture
+def erpsim_faults(erpsim_simulator: Simulator, erpsim_tenant: Tenant) -> Iterator[Any]:
+    """``erpsim_tenant``'s fault rules: ``erpsim_faults.add(erp="intacct", fault="reset", first=1)``."""
+    from sync_core.replay.faults import Faults
+
+    faults = Faults(erpsim_simulator, erpsim_tenant.id)
+    yield faults
+    faults.clear()
+
+
+@pytest.fixture
+def erpsim_journal(erpsim_simulator: Simulator, erpsim_tenant: Tenant) -> Any:
+    """``erpsim_tenant``'s request journal: ``erpsim_journal.count(operation="create", object="APBILL")``."""
+    from sync_core.replay.faults import Journal
+
+    return Journal(erpsim_simulator, erpsim_tenant.id)

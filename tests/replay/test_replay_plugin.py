@@ -54,6 +54,18 @@ def test_binding_records_the_wire(erpsim_binding):
 def test_a_real_server(erpsim_server):
     assert erpsim_server.url.startswith("http://127.0.0.1:")
     assert httpx.get(erpsim_server.url + "/_erpsim/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("erpsim_erp", ["sage100"])
+def test_faults_and_the_journal(erpsim_company, erpsim_faults, erpsim_journal):
+    rule = erpsim_faults.add(erp="sage100", operation="list", fault={"kind": "error", "error": "record_in_use"},
+                             first=1)
+    assert len(erpsim_company.imports.vendors().created) == 24  # the sync retried past the busy record
+    assert erpsim_faults.rules()[0]["applied"] == 1
+    assert erpsim_journal.count(erp="sage100", fault="error") == 1
+    busy = erpsim_journal.entries(status="409")[0]
+    assert busy["fault"]["rule"] == rule["id"]
+    assert "RecordInUse" in erpsim_journal.entry(busy["id"])["response"]["body"]
 '''
 
 
@@ -67,7 +79,7 @@ def test_a_users_project_gets_scenario_items_and_fixtures(pytester: pytest.Pytes
                                   "not_a_scenario": "just: data\n"})
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_inprocess("-v", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=7, failed=1)
+    result.assert_outcomes(passed=8, failed=1)
     result.stdout.fnmatch_lines([
         "*scenarios/broken.yaml::broken FAILED*",
         "*scenarios/mini.yaml::mini?intacct? PASSED*",
