@@ -56,6 +56,7 @@ from simulator.acumatica.wire import (
 )
 from simulator.http import BodyTooLarge, read_body
 from simulator.tenants import Tenants
+from simulator.journal.hook import did_you_mean, near_miss
 
 log = logging.getLogger("erpsim.acumatica")
 
@@ -187,7 +188,9 @@ class Call:
             fld = current.field(part)
             if not expand_path and last and fld is not None and in_version(fld.since, self.version):
                 return
-            raise self.bad_query(f"The field '{path}' is not defined in the '{ent.name}' entity.")
+            hint = did_you_mean(near_miss("field", part, [f.name for f in current.fields]))
+            raise self.bad_query(f"The field '{path}' is not defined in the '{ent.name}' entity." +
+                                 (f" {hint}" if hint else ""))
 
     def page(self) -> tuple[int, int | None]:
         params = self.request.query_params
@@ -325,6 +328,7 @@ def _entity(request: Request, version: str) -> Entity:
     name = request.path_params["entity"]
     ent = entity_in(name, version)
     if ent is None:
+        near_miss("entity", name, (e for e in ENTITIES if entity_in(e, version) is not None))
         raise errors.not_found(f"Entity {name} not found")
     return ent
 

@@ -21,6 +21,7 @@ from simulator.intacct.models import Ctx, Row, kind
 from simulator.intacct.query import QueryProblem, Resolver, compile_filter, compile_legacy, query_error, typed
 from simulator.intacct.schema import OBJECTS, ObjectDef
 from simulator.intacct.wire import append_rows, child_text, sub, text
+from simulator.journal.hook import did_you_mean, near_miss
 
 READ_MAX_KEYS = 100
 READBYQUERY_MAX = 1000
@@ -71,7 +72,10 @@ def fail(message: str, errorno: str = "BL01001973", description: str = "") -> er
 def object_def(name: str, *, query: bool = False) -> ObjectDef:
     obj = OBJECTS.get(name.strip().upper())
     if obj is None or name.strip() == "":
-        raise fail(f"Object definition {name or '(empty)'} not found", "Query Failed" if query else "BL01001973")
+        hint = did_you_mean(near_miss("object", name.strip(), OBJECTS))
+        raise errors.FunctionFailure(errors.ErrorDetail(
+            "Query Failed" if query else "BL01001973", description2=f"Object definition {name or '(empty)'} not found",
+            correction=hint))
     return obj
 
 

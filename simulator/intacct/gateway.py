@@ -22,6 +22,7 @@ from simulator.intacct.catalog import FUNCTIONS, LEGACY, WRITE_FUNCTIONS
 from simulator.intacct.functions import Call, Result, ResultSet
 from simulator.intacct.models import Ctx, kind
 from simulator.intacct.wire import Control, child_text, control_block, errormessage, sub, text
+from simulator.journal.hook import did_you_mean, near_miss
 from simulator.store import Store, Tenant
 from simulator.tenants import Tenants
 
@@ -313,10 +314,11 @@ class Gateway:
             name = inner[0].tag
             handler = FUNCTIONS.get(name)
             if handler is None:
+                hint = did_you_mean(near_miss("function", str(name), FUNCTIONS))
                 raise errors.FunctionFailure(ErrorDetail(
                     "XL03000003", description2=f"XML Parse schema error: Element '{name}': This element is not "
                                                "expected; it is not a function of this gateway.",
-                    correction=f"Use one of: {', '.join(sorted(FUNCTIONS))}."))
+                    correction=(hint + " " if hint else "") + f"Use one of: {', '.join(sorted(FUNCTIONS))}."))
             if control.dtdversion == "2.1" and name not in LEGACY:
                 raise errors.FunctionFailure(ErrorDetail(
                     "XL03000003", description2=f"XML Parse schema error: Element '{name}' is not available with "

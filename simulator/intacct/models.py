@@ -17,6 +17,7 @@ from simulator.intacct import errors
 from simulator.intacct.schema import OBJECTS, PARENT_FIELD, Field, ObjectDef
 from simulator.intacct.values import ValueProblem, coerce, fmt_timestamp
 from simulator.store import Records
+from simulator.journal.hook import did_you_mean, near_miss
 
 Row = dict[str, str]
 PREFIX = "intacct."
@@ -111,9 +112,10 @@ def coerce_fields(ctx: Ctx, obj: ObjectDef, raw: Row, action: str) -> Row:
     for name, value in raw.items():
         fdef = obj.field(name)
         if fdef is None:
+            hint = did_you_mean(near_miss("field", name, obj.fields))
             raise errors.invalid(
                 obj.name, f"{name} is not a valid field of {obj.name}.", action,
-                correction=f"Use lookup on {obj.name} to see its fields.",
+                correction=(hint + " " if hint else "") + f"Use lookup on {obj.name} to see its fields.",
             )
         if fdef.readonly:
             continue  # clients echo system fields back; Intacct ignores them on write

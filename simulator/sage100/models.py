@@ -21,6 +21,7 @@ from simulator.sage100.handler import Handler
 from simulator.sage100.tables import MAX_JOB_NUMBER, TABLES, Column, Table
 from simulator.sage100.wire import DATE, check_record, coerce, render, render_stored
 from simulator.store import Record, Records
+from simulator.journal.hook import did_you_mean, near_miss
 
 HANDLERS: dict[str, type[Handler]] = {
     "actrec": jobs.Jobs, "jobphs": jobs.Phases, "cstcde": jobs.CostCodes, "csttyp": jobs.CostTypes,
@@ -45,7 +46,9 @@ STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 def table_of(name: str) -> Table:
     table = TABLES.get(name)
     if table is None:
-        raise not_found(f"no table {name!r}; the tables are: {', '.join(TABLES)}", table=name, code="UnknownTable")
+        hint = did_you_mean(near_miss("table", name, TABLES))
+        raise not_found(f"no table {name!r}; " + (hint + " " if hint else "") + f"the tables are: {', '.join(TABLES)}",
+                        table=name, code="UnknownTable")
     return table
 
 

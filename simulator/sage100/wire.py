@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 
 from simulator.sage100.errors import Problem, Sage100Error, bad_request, invalid
 from simulator.sage100.tables import TABLES, Column, Table
+from simulator.journal.hook import did_you_mean, near_miss
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -153,8 +154,9 @@ def check_record(table: Table, body: dict[str, Any], *, insert: bool, current: d
         column = table.column(name)
         if column is None:
             known = ", ".join(c.name for c in table.columns)
-            problems.append(Problem(f"{table.name} has no column {name!r}; its columns are: {known}",
-                                    table.name, record, name, "unknown_column"))
+            hint = did_you_mean(near_miss("column", name, (c.name for c in table.columns)))
+            problems.append(Problem(f"{table.name} has no column {name!r}; " + (hint + " " if hint else "")
+                                    + f"its columns are: {known}", table.name, record, name, "unknown_column"))
             continue
         if column.readonly or (column.key and not insert):
             if insert or current is None or not _same(column, current.get(name), raw):

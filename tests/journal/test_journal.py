@@ -233,3 +233,34 @@ def test_acumatica_oauth_token_and_bearer_calls_are_journaled_and_masked(served:
                                                     {"name": "token", "object": "identity"}]
     whole = str(control.get(f"/journal/{entries[1]['id']}").json())
     assert token not in whole and app["secret"] not in whole and "client_secret=%2A%2A%2A" in whole
+
+
+def test_a_name_the_erp_does_not_know_is_reported_with_the_closest_valid_ones(served: str,
+                                                                           connect: Connect) -> None:
+    intacct = connect("intacct")
+    assert isinstance(intacct, Intacct)
+    intacct.login()
+    reply = intacct.post(intacct.envelope("<readByQuery><object>VENDR</object><query/></readByQuery>"))
+    assert "Did you mean 'VENDOR'" in reply.text  # in Intacct's correction, where clients show it
+    intacct.post(intacct.envelope("<creat><VENDOR/></creat>"))
+    intacct.post(intacct.envelope("<create><VENDOR><VENDORID>JV1</VENDORID><NAM>x</NAM></VENDOR></create>"))
+    sage = connect("sage100")
+    sage.login()
+    assert "Did you mean 'actpay'" in sage.http.get("/sage100/records/actpy").text
+    assert "Did you mean 'vndnme'" in sage.http.post("/sage100/records/actpay", json={"recnum": 1,
+                                                                                     "vndname": "x"}).text
+    acu = connect("acumatica")
+    acu.login()
+    acu.http.get("/acumatica/entity/Default/24.200.001/Vendr")
+    r = acu.http.get("/acumatica/entity/Default/24.200.001/Vendor", params={"$select": "VendorNam"})
+    assert "Did you mean 'VendorName'" in r.text
+    misses = {(e["erp"], m["kind"], m["name"]): m["closest"]
+              for e in journal(served) for m in e.get("near_miss", [])}
+    assert misses[("intacct", "object", "VENDR")][0] == "VENDOR"
+    assert misses[("intacct", "function", "creat")][0] == "create"
+    assert "NAME" in misses[("intacct", "field", "NAM")]
+    assert misses[("sage100", "table", "actpy")][0] == "actpay"
+    assert misses[("sage100", "column", "vndname")][0] == "vndnme"
+    assert misses[("acumatica", "entity", "Vendr")][0] == "Vendor"
+    assert misses[("acumatica", "field", "VendorNam")][0] == "VendorName"
+    assert journal(served, erp="sage100", status="404")[0]["near_miss"][0]["closest"][0] == "actpay"
