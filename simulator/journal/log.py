@@ -160,8 +160,8 @@ class Matcher:
                 continue
             if name == "status" and isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)
-            if name == "fault" and isinstance(value, bool):
-                value = "*" if value else "none"
+            if name == "fault" and (isinstance(value, bool) or value in ("true", "false")):
+                value = "*" if value in (True, "true") else "none"
             if not isinstance(value, str):
                 raise JournalError(f"matcher field '{name}' must be a string")
             values[name] = parse_time(value) if name in ("since", "until") else value
@@ -325,8 +325,7 @@ class Journal:
             args.append(before)
         sql += " ORDER BY id DESC"
         for r in self.store.execute(sql, tuple(args)).fetchall():
-            row = {"id": r[0], "at": r[1], "erp": r[2], "method": r[3], "path": r[4], "operation": r[5],
-                   "object": r[6], "status": r[7], "duration_ms": r[8], "fault": r[9], "data": json.loads(r[10])}
+            row = _row(r)
             if matcher.matches(row):
                 yield row
 
@@ -347,8 +346,7 @@ class Journal:
                                (tenant, entry_id)).fetchone()
         if r is None:
             return None
-        row = {"id": r[0], "at": r[1], "erp": r[2], "method": r[3], "path": r[4], "operation": r[5],
-               "object": r[6], "status": r[7], "duration_ms": r[8], "fault": r[9], "data": json.loads(r[10])}
+        row = _row(r)
         whole = summary(row)
         whole["request"] = row["data"]["request"]
         whole["response"] = row["data"]["response"]
@@ -357,6 +355,11 @@ class Journal:
     def size(self, tenant: str) -> int:
         row = self.store.execute("SELECT n FROM journal_tenants WHERE tenant = ?", (tenant,)).fetchone()
         return 0 if row is None else int(row[0])
+
+
+def _row(r: tuple[Any, ...]) -> dict[str, Any]:
+    return {"id": r[0], "at": r[1], "erp": r[2], "method": r[3], "path": r[4], "operation": r[5], "object": r[6],
+            "status": r[7], "duration_ms": r[8], "fault": r[9], "data": json.loads(r[10])}
 
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:
