@@ -270,35 +270,32 @@ class Rules:
     def clear(self, tenant: str) -> int:
         return int(self.store.execute("DELETE FROM fault_rules WHERE tenant = ?", (tenant,)).rowcount)
 
-    def pick(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange,
-             headers: Mapping[str, str] | None = None) -> tuple[Rule, int] | None:
-        """The rule whose fault this request meets, with its match number; None for a clean request.
+    def consult(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange,
+                headers: Mapping[str, str] | None = None) -> tuple[tuple[Rule, int] | None, list[Rule]]:
+        """The rule whose fault this request meets (with its match number), and the concurrency gates it
+        must pass. One read of the tenant's rules, usually finding none.
 
         Rules are tried in the order they were added. Each matching rule counts the request;
         the first whose coin falls applies, and later rules are not consulted.
         """
         rows = self.store.execute("SELECT id, rule FROM fault_rules WHERE tenant = ? ORDER BY id",
                                   (tenant,)).fetchall()
-        for rule_id, text in rows:
-            rule = self._parsed(int(rule_id), text)
-            if rule.fault.kind == "concurrency" or not rule.matches(erp, method, path, exchange, headers):
+        if not rows:
+            return None, []
+        rules = [self._parsed(int(rule_id), text) for rule_id, text in rows]
+        matching = [r for r in rules if r.matches(erp, method, path, exchange, headers)]
+        gates = [r for r in matching if r.fault.kind == "concurrency"]
+        for rule in matching:
+            if rule.fault.kind == "concurrency":
                 continue
             k = int(self.store.execute("UPDATE fault_rules SET matched = matched + 1 WHERE id = ? RETURNING matched",
-                                       (rule_id,)).fetchone()[0])
+                                       (rule.id,)).fetchone()[0])
             if rule.first is not None and k > rule.first:
                 continue
             if rule.probability >= 1 or draw(rule.seed, k) < rule.probability:
-                self.store.execute("UPDATE fault_rules SET applied = applied + 1 WHERE id = ?", (rule_id,))
-                return rule, k
-        return None
-
-    def gates(self, tenant: str, erp: str, method: str, path: str, exchange: Exchange,
-              headers: Mapping[str, str] | None = None) -> list[Rule]:
-        """The concurrency rules this request must pass (they limit, rather than hit, requests)."""
-        rows = self.store.execute("SELECT id, rule FROM fault_rules WHERE tenant = ? ORDER BY id",
-                                  (tenant,)).fetchall()
-        rules = [self._parsed(int(i), t) for i, t in rows if '"concurrency"' in t]
-        return [r for r in rules if r.fault.kind == "concurrency" and r.matches(erp, method, path, exchange, headers)]
+                self.count_applied(rule.id)
+                return (rule, k), gates
+        return None, gates
 
     def count_applied(self, rule_id: int) -> None:
         self.store.execute("UPDATE fault_rules SET applied = applied + 1 WHERE id = ?", (rule_id,))

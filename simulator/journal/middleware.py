@@ -131,8 +131,7 @@ class Run:
         rules = Rules(self.state.store)
         args = (self.tenant, self.wire.erp, self.incoming.method, self.incoming.path, self.exchange,
                 self.incoming.headers)
-        picked = rules.pick(*args)
-        gates = rules.gates(*args)
+        picked, gates = rules.consult(*args)
         notes, token = collect_notes()
         entered: list[Rule] = []
         try:

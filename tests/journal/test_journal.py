@@ -79,7 +79,7 @@ def test_one_entry_whole_and_clearing(served: str, control: httpx.Client, connec
     acu.write("JV0001")
     entry_id = journal(served)[0]["id"]
     whole = control.get(f"/journal/{entry_id}").json()
-    assert '"VendorID": {"value": "JV0001"}' in whole["request"]["body"]
+    assert '"VendorID":{"value":"JV0001"}' in whole["request"]["body"]  # as sent, byte for byte
     assert '"VendorID"' in whole["response"]["body"] and whole["response"]["truncated"] is False
     assert ["content-type", "application/json"] in whole["request"]["headers"]
     assert control.get("/journal/999999").status_code == 404
