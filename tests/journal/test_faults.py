@@ -249,3 +249,27 @@ def _url(control: httpx.Client) -> str:
 
 def _intacct_status(erp: ErpClient, response: httpx.Response) -> str:
     return Intacct.status_of(response) if erp.erp == "intacct" else ""
+
+
+def test_a_rule_can_pick_its_client_by_header_and_mix_faults_by_weight(served: str, control: httpx.Client,
+                                                                      connect: Connect) -> None:
+    robot, person = connect("sage100"), connect("sage100")
+    for client in (robot, person):
+        client.login()
+    robot.http.headers["User-Agent"] = "robot/1.0"
+    rule = add(control, erp="sage100", headers={"User-Agent": "robot/*"}, seed=4, fault=[
+        {"kind": "http", "status": 503, "weight": 3}, {"kind": "http", "status": 429, "weight": 1}])
+    assert [f["status"] for f in rule["fault"]] == [503, 429] and rule["headers"] == {"user-agent": "robot/*"}
+    statuses = [robot.read("1").status_code for _ in range(40)]
+    assert set(statuses) == {503, 429} and statuses.count(503) > statuses.count(429)
+    assert person.read("1").status_code == 404  # another client is never hit
+    control.delete("/faults")
+    add(control, erp="sage100", headers={"User-Agent": "robot/*"}, seed=4, fault=[
+        {"kind": "http", "status": 503, "weight": 3}, {"kind": "http", "status": 429, "weight": 1}])
+    assert [robot.read("1").status_code for _ in range(40)] == statuses  # the same seed, the same mix
+    for bad, message in (([], "at least one"), ([{"kind": "reset", "weight": 0}], "weight"),
+                         ([{"kind": "concurrency"}], "rule of its own"), ([{"kind": "nope"}], "fault 0 of the mix")):
+        r = control.post("/faults", json={"fault": bad})
+        assert r.status_code == 400 and message in r.json()["error"]["message"], r.text
+    r = control.post("/faults", json={"fault": "reset", "headers": {"x": 1}})
+    assert r.status_code == 400 and "headers" in r.json()["error"]["message"]
