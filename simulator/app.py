@@ -14,7 +14,6 @@ from simulator.console import routes as console_routes
 from simulator.faults import admin as faults_admin
 from simulator.journal import admin as journal_admin
 from simulator.journal.middleware import Recorder
-from simulator.procore import people as procore_people
 from simulator.services import Service
 from simulator.store import Store
 from simulator.tenants import Tenants
@@ -44,8 +43,7 @@ def create_app(
     store = store or Store(":memory:")
     services = list(services) if services is not None else default_services()
     # Rooms' own control-plane routes go before the admin mount, which answers every other /_erpsim path.
-    routes: list[BaseRoute] = [Mount("/_erpsim/tenants/{tenant}/procore", routes=procore_people.routes),
-                               *(r for svc in services for r in svc.admin_routes),
+    routes: list[BaseRoute] = [*(r for svc in services for r in svc.admin_routes),
                                *journal_admin.routes, *faults_admin.routes, Mount("/_erpsim", app=admin)]
     for svc in services:
         routes.extend(svc.routes)

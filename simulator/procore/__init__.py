@@ -6,8 +6,10 @@ it on the wire. ``side`` is how the rest of the app reaches a tenant's company (
 
 from typing import Any
 
+from starlette.routing import Mount
+
 from simulator.datasets import Dataset
-from simulator.procore import side
+from simulator.procore import people, side
 from simulator.procore.config import banner, default_config
 from simulator.procore.hooks import WIRE
 from simulator.procore.routes import routes
@@ -29,5 +31,6 @@ service = Service(
     default_config=default_config,
     seed=seed,
     banner=banner,
+    admin_routes=[Mount("/_erpsim/tenants/{tenant}/procore", routes=people.routes)],
     wires=[WIRE],
 )

@@ -342,3 +342,22 @@ def test_payments_read_what_the_erp_paid(api: TestClient, demo: Company) -> None
     paid = api.get(f"{REST}/contract_payments", params={"project_id": job["id"], "contract_id": made["id"]}).json()
     assert paid[0]["amount"] == "900.00" and paid[0]["requisition_id"] == invoice.id
     assert isinstance(commitment.payments.all()[0], o.CommitmentPayment)
+
+
+# -- the journal and faults see Procore like the ERP rooms ------------------------------------------------------------------
+
+
+def test_the_journal_names_procore_operations_and_faults_answer_in_procores_shape(api: TestClient) -> None:
+    api.post(f"{REST}/projects", json={"project": {"name": "Library"}})
+    api.get(f"{REST}/projects", params={"per_page": 1})
+    entries = api.get("/_erpsim/tenants/demo/journal").json()["entries"]
+    operations = [op for e in entries if e["erp"] == "procore" for op in e["operations"]]
+    assert {"name": "create", "object": "projects"} in operations and {"name": "list", "object": "projects"} in \
+        operations
+    rule = api.post("/_erpsim/tenants/demo/faults", json={"erp": "procore", "fault": {
+        "kind": "error", "error": "rate_limit", "retry_after": 7}, "first": 1})
+    assert rule.status_code in (200, 201), rule.text
+    limited = api.get(f"{REST}/projects")
+    assert limited.status_code == 429 and limited.headers["retry-after"] == "7"
+    assert limited.json() == {"errors": "Rate limit exceeded"}
+    assert api.get(f"{REST}/projects").status_code == 200
