@@ -51,11 +51,12 @@ class Call:
 
     @property
     def company(self) -> Company:
-        """The tenant's company with its ERP connector attached for its rules (the REST API makes no ERP calls)."""
+        """The tenant's company; a write also gets its ERP connector attached for the connector's rules (the
+        REST API itself makes no ERP calls)."""
         if self._company is None:
             company = side.company(self.request.app, self.tenant.id)
             erp = str(self.config.get("erp") or "intacct")
-            if erp in self.tenant.config:
+            if erp in self.tenant.config and self.request.method != "GET":
                 self._client = httpx.Client(transport=side.AppTransport(self.request.app), base_url="http://127.0.0.1")
                 company.procore._connectors.pop(company.id, None)
                 company.procore._connectors[company.id] = sign_in(erp, self._client, self.tenant.config[erp],

@@ -40,7 +40,7 @@ def default_config(tenant_id: str, name: str) -> dict[str, Any]:
         "company_header_status": 400,
         # UNVERIFIED (§2.7): the hourly and 10-second spike limits; 0 turns a window off.
         "rate_limit_hourly": 3600,
-        "rate_limit_spike": 25,
+        "rate_limit_spike": 0,
         # UNVERIFIED (§2.6): page size when per_page is absent, and the largest accepted.
         "per_page_default": 100,
         "per_page_max": 1000,

@@ -128,13 +128,15 @@ def ensure_people(company: Company, config: dict[str, Any]) -> None:
     """The service account and the configured people, as Procore users (created once)."""
     users = company.users.all()
     known = {str(u.data.get("email") or "") for u in users}
+    wanted = {login: person for login, person in (config.get("users") or {}).items()
+              if login not in known and isinstance(person, dict)}
+    if users and not wanted:
+        return  # every request asks; only a new tenant or a newly configured person writes
     store: Store = company.store
     with store.transaction():
         if not users:
             company.users.create(name=f"{company.name} API", email=SERVICE_LOGIN, **ROLE_PERMISSIONS["service_account"])
-        for login, person in (config.get("users") or {}).items():
-            if login in known or not isinstance(person, dict):
-                continue
+        for login, person in wanted.items():
             role = str(person.get("role") or "project_manager")
             company.users.create(name=str(person.get("name") or login), email=login,
                                  **ROLE_PERMISSIONS.get(role, ROLE_PERMISSIONS["project_manager"]))
