@@ -456,3 +456,40 @@ async def budget_details(call: Call) -> Response:
     project = _budget_view(call)
     return answer([{"budget_line_item_id": row["id"], "budget_code": row["wbs_code"]["flat_code"],
                     **{label: row[key] for key, label in BUDGET_COLUMNS}} for row in budget_rows(project)])
+
+
+# -- budget modifications (the legacy tool) ------------------------------------------------------------------------------
+
+
+def budget_modification_json(mod: o.BudgetModification) -> dict[str, Any]:
+    budget = mod.project.budget
+    ends = {}
+    for end in ("from", "to"):
+        code, cost_type, sub = mod._side(end)
+        line = budget.line(code, cost_type, None if sub is None else o.SubJob.load(mod.company, sub))
+        ends[f"{end}_budget_line_item_id"] = None if line is None else line.id
+    return {"id": mod.id, "project_id": mod.parent_id, **ends, "transfer_amount": f"{mod.amount:.2f}",
+            "notes": mod.data.get("notes"), "date": mod.data.get("date"), **shapes.origin(mod)}
+
+
+async def list_budget_modifications(call: Call) -> Response:
+    project = call.project(call.request.path_params["project_id"])
+    rows = [budget_modification_json(m) for m in project.budget_modifications.all()]
+    return call.listing(filtered(call, rows, ("id", "origin_id")))
+
+
+async def post_budget_modification(call: Call) -> Response:
+    project = call.project(call.request.path_params["project_id"])
+    attrs = wrapped(await body(call.request), "budget_modification")
+    values: dict[str, Any] = {"amount": attrs.get("transfer_amount"), "notes": attrs.get("notes")}
+    for end in ("from", "to"):
+        try:
+            line = project.budget.children("pm.budget_line").get(int(attrs.get(f"{end}_budget_line_item_id")))
+        except (TypeError, ValueError, e.NotFound):
+            raise invalid(f"{end}_budget_line_item_id", "is not a budget line item of this project") from None
+        values.update({f"{end}_cost_code": line.data["cost_code"], f"{end}_cost_type": line.data["cost_type"],
+                       f"{end}_sub_job": line.data.get("sub_job")})
+    with call.company.store.transaction():
+        made = project.budget_modifications.create(**values)
+        set_origin(made, attrs)
+    return answer(budget_modification_json(made.refresh()), 201)

@@ -255,6 +255,21 @@ async def post_change_order(call: Call) -> Response:
     return answer(shapes.change_order(co.refresh()), 201)
 
 
+async def patch_change_order(call: Call) -> Response:
+    project = _project_for(call)
+    found = loader(call, o.ChangeOrder)(_int(call.request.path_params["id"], "Change Order"))
+    if not isinstance(found, o.ChangeOrder) or found.commitment.parent_id != project.id:
+        raise not_found("Change Order")
+    data = await body(call.request)
+    attrs = data.get("commitment_change_order") or data.get("change_order")
+    if not isinstance(attrs, dict):
+        raise ProcoreError(400, "param is missing or the value is empty: commitment_change_order")
+    with call.company.store.transaction():
+        edit(found, attributes(attrs, {"title": "title", "description": "description", "status": "status"}))
+        set_origin(found, attrs)
+    return answer(shapes.change_order(found.refresh()))
+
+
 # -- the prime contract ------------------------------------------------------------------------------------------------
 
 
@@ -297,6 +312,26 @@ async def list_pccos(call: Call) -> Response:
     project = _project_for(call)
     rows = [shapes.pcco(co) for pc in project.prime_contracts.all() for co in pc.change_orders.all()]
     return call.listing(filtered(call, rows, ("id", "origin_id", "status", "contract_id")))
+
+
+async def post_pcco(call: Call) -> Response:
+    project = _project_for(call)
+    attrs = wrapped(await body(call.request), "prime_change_order")
+    contract = loader(call, o.PrimeContract)(_int(attrs.get("contract_id"), "Prime Contract"))
+    if not isinstance(contract, o.PrimeContract) or contract.parent_id != project.id:
+        raise not_found("Prime Contract")
+    with call.company.store.transaction():
+        values = attributes(attrs, {"number": "number", "title": "title", "description": "description"})
+        made = contract.change_orders.create(**values)
+        for line in attrs.get("line_items") or []:
+            if not isinstance(line, dict):
+                raise invalid("line_items", "each line item must be an object")
+            code, cost_type = budget_code(project, line)
+            made.add_line(code, cost_type, line.get("amount"), description=str(line.get("description") or ""))
+        if attrs.get("status"):
+            made.update(status=attrs["status"])
+        set_origin(made, attrs)
+    return answer(shapes.pcco(made.refresh()), 201)
 
 
 # -- subcontractor invoices --------------------------------------------------------------------------------------------

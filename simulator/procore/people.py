@@ -7,7 +7,8 @@ reads as the tool words it. Anything that reaches the ERP runs on a worker threa
     GET  /                                   the company: its ERP, its people, how many items wait in each queue
     GET  /queues/{queue}?type=...            ready_to_export, synced, rejected, failed_to_export, ready_to_import
     GET  /items/{type}/{id}                  one item: status, ERP id, history, what accepting asks for
-    POST /items/{type}/{id}/{action}         send, retrieve, resend, accept {fields}, reject {reason}, unlink
+    POST /items/{type}/{id}/{action}         send, retrieve, resend, accept {fields}, reject {reason}, unlink;
+                                             lock and unlock a budget
     POST /imports/{what}                     jobs, sub_jobs, vendors, budgets, commitments, job_costs,
                                              direct_costs, payments ({project_id}, {ids} where they apply)
     POST /refresh/{what}                     cost_codes (with cost types), companies
@@ -254,8 +255,9 @@ async def act(request: Request) -> Response:
     tenant_id = tenant_of(request)
     kind, item_id, action = (request.path_params[k] for k in ("type", "id", "action"))
     body = await body_of(request)
-    if action not in ("send", "retrieve", "resend", "accept", "reject", "unlink"):
-        raise TenantError(f"no action {action!r}; actions: send, retrieve, resend, accept, reject, unlink", status=404)
+    if action not in ("send", "retrieve", "resend", "accept", "reject", "unlink", "lock", "unlock"):
+        raise TenantError(f"no action {action!r}; actions: send, retrieve, resend, accept, reject, unlink, and "
+                          f"lock or unlock a budget", status=404)
 
     def work(company: Company) -> dict[str, Any]:
         user = acting(company, body)
@@ -265,7 +267,16 @@ async def act(request: Request) -> Response:
             if not isinstance(fields, dict):
                 raise TenantError("'fields' must be an object of the ERP values the approver enters")
             return outcome_json(user.accept(item, **fields))
-        if action == "reject":
+        if action in ("lock", "unlock"):
+            if not isinstance(item, o.Budget):
+                raise TenantError(f"only a budget can be {action}ed")
+            level = user.level(item.tool)
+            if level != "admin":
+                raise e.PermissionDenied(f"{user.data['name']} cannot {action} {item.describe()}: it needs 'Admin' "
+                                         f"on the budget tool (they have '{level}')")
+            with company.acting(user):
+                item.lock() if action == "lock" else item.unlock()
+        elif action == "reject":
             user.reject(item, str(body.get("reason") or ""))
         elif action == "unlink":
             user.unlink(item)
@@ -273,7 +284,7 @@ async def act(request: Request) -> Response:
             getattr(item, f"{action}_to_erp" if action != "retrieve" else "retrieve_from_erp")(by=user)
         return {"item": item_json(item.refresh())}
 
-    if action in ("retrieve", "reject"):  # no ERP call: answer on the loop
+    if action in ("retrieve", "reject", "lock", "unlock"):  # no ERP call: answer on the loop
         return JSONResponse(work(side.company(request.app, tenant_id)))
     return JSONResponse(await side.run(request, tenant_id, work))
 

@@ -361,3 +361,45 @@ def test_the_journal_names_procore_operations_and_faults_answer_in_procores_shap
     assert limited.status_code == 429 and limited.headers["retry-after"] == "7"
     assert limited.json() == {"errors": "Rate limit exceeded"}
     assert api.get(f"{REST}/projects").status_code == 200
+
+
+def test_budget_modifications_pccos_and_cco_status(api: TestClient, demo: Company) -> None:
+    job = project(api)
+    budget = demo.projects.get(job["id"]).budget
+    a = budget.add_line("03-300", "Labor", "1000")
+    b = budget.add_line("03-300", "Material", "500")
+    moved = api.post(f"{REST}/projects/{job['id']}/budget_modifications", json={"budget_modification": {
+        "from_budget_line_item_id": a.id, "to_budget_line_item_id": b.id, "transfer_amount": "200"}})
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["transfer_amount"] == "200.00" and moved.json()["erp_status"] == "not_in_erp"
+    same = api.post(f"{REST}/projects/{job['id']}/budget_modifications", json={"budget_modification": {
+        "from_budget_line_item_id": a.id, "to_budget_line_item_id": a.id, "transfer_amount": "1"}})
+    assert same.status_code == 422
+    assert len(api.get(f"{REST}/projects/{job['id']}/budget_modifications").json()) == 1
+    prime = api.post(f"{REST}/prime_contracts", json={"project_id": job["id"], "prime_contract": {
+        "title": "Owner"}}).json()
+    pcco = api.post(f"{REST}/projects/{job['id']}/prime_change_orders", json={"prime_change_order": {
+        "contract_id": prime["id"], "title": "Owner extra", "line_items": [
+            {"cost_code": "03-300", "line_item_type": "Labor", "amount": "300"}]}})
+    assert pcco.status_code == 201 and pcco.json()["grand_total"] == "300.00"
+    co, sc = vendor(api), None
+    sc = subcontract(api, job, co, status="Approved")
+    cco = api.post(f"{REST}/projects/{job['id']}/commitment_change_orders", json={"commitment_change_order": {
+        "contract_id": sc["id"], "line_items": [{"amount": "10", "commitment_line_item_id":
+                                                 sc["line_items"][0]["id"]}]}}).json()
+    approved = api.patch(f"{REST}/projects/{job['id']}/commitment_change_orders/{cco['id']}",
+                         json={"commitment_change_order": {"status": "Approved"}})
+    assert approved.json()["status"] == "Approved"
+    assert api.get(f"{REST}/work_order_contracts/{sc['id']}").json()["approved_change_orders"] == "10.00"
+
+
+def test_the_budget_is_locked_by_someone_with_admin_on_the_budget_tool(api: TestClient, demo: Company) -> None:
+    job = project(api)
+    budget = demo.projects.get(job["id"]).budget
+    budget.add_line("03-300", "Labor", "1000")
+    refused = api.post(f"{PEOPLE}/items/budgets/{budget.id}/lock", json={"user": "approver@demo.example.com"})
+    assert refused.status_code == 403 and "'Admin' on the budget tool" in refused.json()["error"]["message"]
+    locked = api.post(f"{PEOPLE}/items/budgets/{budget.id}/lock", json={"user": "pm@demo.example.com"})
+    assert locked.status_code == 200 and budget.refresh().locked
+    assert api.post(f"{PEOPLE}/items/projects/{job['id']}/lock", json={"user": "pm@demo.example.com"}
+                    ).status_code == 400
