@@ -1,6 +1,6 @@
 """Exactly once under faults, for all twenty seeds: the headline lifecycle on each ERP through a served simulator.
 
-Run: ``.venv/bin/python -m benchmarks.exactly_once`` (about a minute). For each ERP a clean run gives
+Run: ``.venv/bin/python -m benchmarks.exactly_once`` (about 20 seconds). For each ERP a clean run gives
 the books to compare with; then each seed replays the headline with 30 % of the sync's ERP calls
 faulted (a seeded mix: drop after commit with a reset or a 502, resets before the ERP ran, answers cut
 in half, the ERP's throttling and busy errors, expired sessions). A run passes when its own

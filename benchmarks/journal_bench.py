@@ -1,6 +1,6 @@
 """The request journal's cost: each ERP's round trips with the journal on, against the same app without it.
 
-Run: ``.venv/bin/python -m benchmarks.journal_bench`` (about two minutes). Three servers run under uvicorn
+Run: ``.venv/bin/python -m benchmarks.journal_bench`` (about a minute). Three servers run under uvicorn
 in their own processes on WAL database files, as ``erpsim serve`` does: erpsim as shipped (journal on, its
 ring already full at 10,000 entries so every call also trims), erpsim with the journal's middleware taken
 out (the baseline), and erpsim with the journal on and five fault rules that match nothing (what rule
