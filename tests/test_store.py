@@ -121,3 +121,77 @@ def test_offset_paging_matches_plain_order(store: Store) -> None:
     assert [r.data["n"] for r in records.scan("x.V", offset=45)] == [45, 46, 47, 48, 49]
     assert [r.data["n"] for r in records.scan("x.V", offset=2, limit=3, descending=True)] == [47, 46, 45]
     assert records.ids("x.V") == list(range(1, 51))
+
+
+# -- listing: filters, order and pages in SQL ------------------------------------------------------
+
+from simulator.store import Cond, Record, Records, StoreError, declare_index  # noqa: E402
+
+declare_index("test.thing", ["code", "status"])
+
+
+def _things(store: Store, tenant: str = "t1", n: int = 50) -> Records:
+    if store.get_tenant(tenant) is None:
+        store.create_tenant(tenant, tenant, {})
+    records = store.records(tenant)
+    records.insert_many("test.thing", ((i, f"K{i}", None, {"code": f"C{i % 10}", "status": "active" if i % 3 else
+                                       "inactive", "n": i}) for i in range(1, n + 1)))
+    return records
+
+
+def plan(store: Store, records: Records, where: list[Cond]) -> str:
+    clause, params = records._where("test.thing", where, None)
+    rows = store.execute(f"EXPLAIN QUERY PLAN SELECT id FROM records WHERE {clause} ORDER BY id", tuple(params))
+    return " ".join(str(r[-1]) for r in rows)
+
+
+def test_select_filters_orders_and_pages_in_one_statement() -> None:
+    store = Store()
+    records = _things(store)
+    page = records.select("test.thing", [Cond("code", "=", "C3")], offset=1, limit=2)
+    assert [r.id for r in page] == [13, 23]
+    assert records.count_where("test.thing", [Cond("code", "=", "C3")]) == 5
+    assert records.select_ids("test.thing", [Cond("code", "in", ["C1", "C2"]), Cond("status", "=", "inactive")]) \
+        == [12, 21, 42]
+    desc = records.select("test.thing", [Cond("n", ">", 45)], order=[("n", True)])
+    assert [r.data["n"] for r in desc] == [50, 49, 48, 47, 46]
+    assert records.select_fields("test.thing", ["code", "n"], [Cond("key", "=", "K7")]) == [("C7", 7)]
+    assert records.select("test.thing", [Cond("code", "in", [])]) == []
+    assert [r.id for r in records.get_many("test.thing", [9, 3, 999])] == [9, 3]
+
+
+def test_declared_fields_read_their_index_and_others_scan() -> None:
+    store = Store()
+    records = _things(store)
+    assert records.indexed("test.thing", "code") and not records.indexed("test.thing", "n")
+    assert "records:test.thing:code" in plan(store, records, [Cond("code", "=", "C1")])
+    assert "records:test.thing" not in plan(store, records, [Cond("n", "=", 4)])
+
+
+def test_select_never_crosses_tenants() -> None:
+    store = Store()
+    _things(store, "t1", 5)
+    other = _things(store, "t2", 3)
+    assert [r.id for r in other.select("test.thing", [Cond("code", "=", "C1")])] == [1]
+    assert other.count("test.thing") == 3 and store.records("t1").count("test.thing") == 5
+
+
+def test_counts_follow_every_write() -> None:
+    store = Store()
+    records = _things(store, n=4)
+    records.insert("test.thing", {"code": "x"}, parent=1)
+    records.delete("test.thing", 2)
+    assert records.count("test.thing") == 4
+    assert records.delete_children("test.thing", 1) == 1
+    assert records.count("test.thing") == 3
+
+
+def test_update_is_refused_for_a_taken_key_or_a_missing_row() -> None:
+    store = Store()
+    records = _things(store, n=3)
+    with pytest.raises(DuplicateKey):
+        records.update("test.thing", 1, {"code": "y"}, key="K2")
+    with pytest.raises(StoreError):
+        records.update("test.thing", 99, {"code": "y"})
+    records.update("test.thing", 1, {"code": "y"})
+    assert records.get("test.thing", 1) == Record(1, "K1", None, {"code": "y"})

@@ -114,6 +114,8 @@ class Entity:
     """Fields outside the contract reachable through ``custom``: view -> field -> Custom*Field type."""
     row_key: str = ""
     """A detail row's own key (``LineNbr``) besides its id."""
+    indexed: tuple[str, ...] = ()
+    """Fields integrations filter on besides the keys and LastModifiedDateTime, which are always indexed."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
@@ -455,7 +457,7 @@ VENDOR = Entity(
            upper=("VendorID",), labels={"VendorID": "Vendor ID", "VendorName": "Vendor Name"}),
     links=(Link("MainContact", "Contact"), Link("PrimaryContact", "Contact"), Link("RemittanceContact", "Contact"),
            Link("ShippingContact", "Contact")),
-    title="Vendors", screen="AP303000", keys=("VendorID",),
+    title="Vendors", screen="AP303000", keys=("VendorID",), indexed=("Status", "VendorName"),
     graph="PX.Objects.AP.VendorMaint", view="BAccount", table="Vendor",
 )
 
@@ -470,7 +472,7 @@ CUSTOMER = Entity(
            choices={"Status": CUSTOMER_STATUSES, "StatementType": ("Open Item", "Balance Brought Forward")},
            upper=("CustomerID",), labels={"CustomerID": "Customer ID", "CustomerName": "Customer Name"}),
     links=(Link("MainContact", "Contact"), Link("BillingContact", "Contact"), Link("PrimaryContact", "Contact")),
-    title="Customers", screen="AR303000", keys=("CustomerID",),
+    title="Customers", screen="AR303000", keys=("CustomerID",), indexed=("Status", "CustomerName"),
     graph="PX.Objects.AR.CustomerMaint", view="BAccount", table="Customer",
 )
 
@@ -498,7 +500,7 @@ PROJECT = Entity(
            Link("ProjectAddress", "ProjectAddress", since="23.200.001")),
     actions=tuple(Action(n, graph=g) for n, g in PROJECT_ACTIONS.items()) + (
         Action("ChangeProjectID", (Field("ProjectID", label="New Project ID"),)),),
-    title="Projects", screen="PM301000", keys=("ProjectID",),
+    title="Projects", screen="PM301000", keys=("ProjectID",), indexed=("Status", "Customer"),
     graph="PX.Objects.PM.ProjectEntry", view="Project", table="Project",
 )
 
@@ -560,7 +562,7 @@ SUBCONTRACT = Entity(
     details=(Detail("Details", "SubcontractDetail"),),
     actions=(Action("ReleaseFromHold", graph="ReleaseFromHold"), Action("PutOnHold", graph="PutOnHold")),
     graph_actions=("Approve", "Reject", "Complete", "Cancel"),
-    title="", screen="SC301000", keys=("SubcontractNbr",),
+    title="", screen="SC301000", keys=("SubcontractNbr",), indexed=("Status", "Vendor"),
     graph="PX.Objects.CN.Subcontracts.SC.Graphs.SubcontractEntry", view="Document", table="Subcontract",
 )
 
@@ -577,6 +579,7 @@ PURCHASE_ORDER = Entity(
     details=(Detail("Details", "PurchaseOrderDetail"),),
     graph_actions=("PutOnHold", "ReleaseFromHold", "RemoveHold", "Approve", "Reject", "Complete", "Cancel"),
     title="Purchase Orders", screen="PO301000", keys=("Type", "OrderNbr"),
+    indexed=("Status", "Vendor", "Project"),
     graph="PX.Objects.PO.POOrderEntry", view="Document", table="Purchase Order",
 )
 
@@ -596,7 +599,7 @@ CHANGE_ORDER = Entity(
     actions=(Action("ReleaseChangeOrder", graph="Release"), Action("ApproveChangeOrder", graph="Approve"),
              Action("RejectChangeOrder", graph="Reject"), Action("ReverseChangeOrder", graph="Reverse"),
              Action("HoldChangeOrder", graph="Hold"), Action("RemoveChangeOrderFromHold", graph="RemoveHold")),
-    title="Change Orders", screen="PM308000", keys=("RefNbr",),
+    title="Change Orders", screen="PM308000", keys=("RefNbr",), indexed=("Status", "ProjectID"),
     graph="PX.Objects.PM.ChangeOrderEntry", view="Document", table="Change Order",
 )
 
@@ -620,6 +623,7 @@ BILL = Entity(
              Action("ReverseBill", graph="ReverseInvoice")),
     graph_actions=("PutOnHold", "ReleaseFromHold", "RemoveHold", "Approve", "Reject"),
     title="Bills and Adjustments", screen="AP301000", keys=("Type", "ReferenceNbr"),
+    indexed=("Status", "Vendor", "Project", "VendorRef"),
     graph="PX.Objects.AP.APInvoiceEntry", view="Document", table="Bill", custom=BILL_CUSTOM,
 )
 
@@ -634,7 +638,7 @@ CHECK = Entity(
     details=(Detail("Details", "CheckDetail"), Detail("History", "CheckHistoryDetail", readonly=True)),
     actions=(Action("ReleaseCheck", graph="Release"), Action("VoidCheck", graph="VoidCheck")),
     graph_actions=("PutOnHold", "ReleaseFromHold", "RemoveHold"),
-    title="Checks and Payments", screen="AP302000", keys=("Type", "ReferenceNbr"),
+    title="Checks and Payments", screen="AP302000", keys=("Type", "ReferenceNbr"), indexed=("Status", "Vendor"),
     graph="PX.Objects.AP.APPaymentEntry", view="Document", table="Payment",
 )
 
@@ -648,7 +652,7 @@ PROJECT_TRANSACTION = Entity(
            labels={"ReferenceNbr": "Ref. Number"}),
     details=(Detail("Details", "ProjectTransactionDetail"),),
     actions=(Action("ReleaseTransactions", graph="Release"),),
-    title="Project Transactions", screen="PM304000", keys=("Module", "ReferenceNbr"),
+    title="Project Transactions", screen="PM304000", keys=("Module", "ReferenceNbr"), indexed=("Status",),
     graph="PX.Objects.PM.RegisterEntry", view="Document", table="Project Transaction",
 )
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.acumatica.entities import Entity
-from simulator.store import Records
+from simulator.acumatica.entities import ENTITIES, Entity
+from simulator.store import Cond, Records, declare_index, json_field
 
 PREFIX = "acumatica."
 ID_INDEX = "acumatica.#id"
@@ -33,6 +33,34 @@ LOGINS = "acumatica.#login"
 
 def kind_of(ent: Entity) -> str:
     return PREFIX + ent.name
+
+
+# -- indexes ------------------------------------------------------------------------------------
+# ``$filter`` compares text case-insensitively, so text fields are indexed case-folded (the store's
+# ``fold``, Python's casefold) and a filter compares folded values: one equality, in id order.
+
+
+def field_column(name: str, path: str = "$") -> str:
+    return json_field(f"{path}.fields.{name}")
+
+
+def folded(column: str) -> str:
+    return f"fold({column})"
+
+
+def indexed_fields(ent: Entity) -> tuple[str, ...]:
+    names = (*ent.keys, "LastModifiedDateTime", *ent.indexed)
+    return tuple(dict.fromkeys(n for n in names if ent.field(n) is not None))
+
+
+def index_expr(ent: Entity, name: str) -> str:
+    fld = ent.field(name)
+    assert fld is not None, f"{ent.name}.{name}"
+    return folded(field_column(name)) if fld.type == "String" else field_column(name)
+
+
+for _ent in ENTITIES.values():
+    declare_index(kind_of(_ent), {name: index_expr(_ent, name) for name in indexed_fields(_ent)})
 
 
 def key_of(values: list[Any]) -> str:
@@ -116,21 +144,25 @@ class Book:
         for rec in self.records.iter(kind_of(ent), batch=batch):
             yield Stored(rec.id, rec.data)
 
-    def iter_where(self, ent: Entity, where: str, params: list[Any], batch: int = 500) -> Iterator[Stored]:
+    def iter_where(self, ent: Entity, where: str | None, params: list[Any], batch: int = 500,
+                   index: str | None = None) -> Iterator[Stored]:
         """Records whose stored JSON meets a SQL condition (a ``$filter`` narrowed in the database), in id order.
 
-        Reads the store's records table through its public ``execute``, always bound to this tenant.
+        Keyset batches through the store's ``select``, so declared indexes answer the condition.
         """
         last = 0
-        sql = (f"SELECT id, data FROM records WHERE tenant = ? AND kind = ? AND id > ? AND ({where}) "
-               f"ORDER BY id LIMIT ?")
+        raw = None if where is None else (where, params)
         while True:
-            rows = self.records.store.execute(sql, (self.records.tenant, kind_of(ent), last, *params, batch)).fetchall()
-            for rid, data in rows:
-                yield Stored(rid, json.loads(data))
+            rows = self.records.select(kind_of(ent), [Cond("id", ">", last)], limit=batch, raw=raw, index=index)
+            for rec in rows:
+                yield Stored(rec.id, rec.data)
             if len(rows) < batch:
                 return
-            last = rows[-1][0]
+            last = rows[-1].id
+
+    def page(self, ent: Entity, offset: int, limit: int | None) -> list[Stored]:
+        """One page in id order, read in one statement."""
+        return [Stored(r.id, r.data) for r in self.records.select(kind_of(ent), offset=offset, limit=limit)]
 
     def children(self, ent: Entity, parent: int) -> list[Stored]:
         return [Stored(r.id, r.data) for r in self.records.children(kind_of(ent), parent)]

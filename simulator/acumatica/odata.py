@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 from simulator.acumatica.entities import Entity, in_version, schema
-from simulator.acumatica.wire import CUSTOM_TYPES, Unconvertible, parse_datetime
+from simulator.acumatica.models import field_column, folded, indexed_fields
+from simulator.acumatica.wire import CUSTOM_TYPES, Unconvertible, parse_datetime, store_datetime
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 64
@@ -650,6 +651,37 @@ def key_equalities(tree: Any) -> dict[str, Any]:
     return found
 
 
+def index_hint(tree: Any, ent: Entity, derived: frozenset[str] = frozenset()) -> str | None:
+    """The indexed field a top-level ``and`` chain is most selective on (an equality before a range).
+
+    A range comes back as ``~Field`` (the store's spelling): its matches leave the index out of id order.
+    """
+    indexed = set(indexed_fields(ent)) - set(derived)
+    found: list[tuple[int, str]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Binary) and node.op == "and":
+            walk(node.left)
+            walk(node.right)
+            return
+        target = None
+        if isinstance(node, Binary) and node.op in ("eq", "gt", "ge", "lt", "le"):
+            target = node.left if isinstance(node.left, Path) else node.right
+            other = node.right if target is node.left else node.left
+            if not isinstance(other, Literal) or other.value is None:
+                return
+        elif isinstance(node, Call) and node.name == "startswith" and node.args:
+            target = node.args[0]
+        if isinstance(target, Path) and len(target.parts) == 1 and target.parts[0] in indexed:
+            found.append((0 if getattr(node, "op", "") == "eq" else 1, target.parts[0]))
+
+    walk(tree)
+    if not found:
+        return None
+    rank, name = min(found)
+    return name if rank == 0 else "~" + name
+
+
 # -- narrowing in the database ----------------------------------------------------------------
 
 _SQL_OPS = {"eq": "=", "ne": "<>", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
@@ -667,7 +699,10 @@ def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = fr
     cannot express simply drops out (reads as true). None when nothing narrows.
     """
 
-    def column(node: Any) -> tuple[str, str] | None:
+    indexed = set(indexed_fields(ent)) - set(derived)
+
+    def column(node: Any) -> tuple[str, str, bool] | None:
+        """The field's SQL, its type, and whether a declared index keeps it (folded, for text)."""
         if not isinstance(node, Path):
             return None
         current, json_path = ent, "$"
@@ -679,15 +714,17 @@ def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = fr
         fld = current.field(node.parts[-1])
         if fld is None or not in_version(fld.since, version) or (current is ent and fld.name in derived):
             return None
-        return f"json_extract(data, '{json_path}.fields.{fld.name}')", fld.type
+        return field_column(fld.name, json_path), fld.type, current is ent and fld.name in indexed
 
-    def compare(op: str, col: str, ftype: str, value: Any) -> tuple[str, list[Any]] | None:
+    def compare(op: str, col: str, ftype: str, value: Any, keyed: bool) -> tuple[str, list[Any]] | None:
         if value is None:
             if op == "eq":
                 return f"{col} IS NULL", []
             if op == "ne":
                 return f"{col} IS NOT NULL", []
             return None
+        if ftype == "String" and isinstance(value, str) and op == "eq" and keyed:
+            return f"{folded(col)} = ?", [value.casefold()]
         if ftype == "String" and isinstance(value, str) and op in ("eq", "ne") and value.isascii():
             guard = _NON_ASCII.format(col=col)
             if op == "eq":
@@ -702,6 +739,15 @@ def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = fr
             if op == "eq":
                 return f"{col} = ?", [int(value)]
             return f"({col} IS NULL OR {col} <> ?)", [int(value)]
+        if ftype == "DateTime" and isinstance(value, datetime) and op != "ne":
+            # Stored as ISO text in UTC; a day's margin each side covers offsets and date-only values.
+            day = datetime.fromisoformat(store_datetime(value)[:10])
+            low, high = (day - timedelta(days=1)).isoformat()[:10], (day + timedelta(days=2)).isoformat()[:10]
+            if op in ("gt", "ge"):
+                return f"{col} >= ?", [low]
+            if op in ("lt", "le"):
+                return f"{col} < ?", [high]
+            return f"{col} >= ? AND {col} < ?", [low, high]
         return None
 
     def like(name: str, args: tuple[Any, ...]) -> tuple[str, list[Any]] | None:
@@ -713,6 +759,10 @@ def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = fr
                 not isinstance(needle.value, str) or not needle.value.isascii():
             return None
         col = found[0]
+        if name == "startswith" and found[2] and needle.value:
+            # A range on the folded index: every string with the prefix sorts below prefix + U+10FFFF.
+            prefix = needle.value.casefold()
+            return f"{folded(col)} >= ? AND {folded(col)} < ?", [prefix, prefix + "\U0010ffff"]
         escaped = needle.value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = {"startswith": f"{escaped}%", "endswith": f"%{escaped}"}.get(name, f"%{escaped}%")
         return f"(lower({col}) LIKE ? ESCAPE '\\' OR {_NON_ASCII.format(col=col)})", [pattern]
@@ -734,7 +784,7 @@ def prefilter(tree: Any, ent: Entity, version: str, derived: frozenset[str] = fr
             found = column(left)
             if found is None or not isinstance(right, Literal):
                 return None
-            return compare(op, found[0], found[1], right.value)
+            return compare(op, found[0], found[1], right.value, found[2])
         if isinstance(node, Call) and node.name in ("startswith", "endswith", "substringof", "contains"):
             return like(node.name, node.args)
         return None

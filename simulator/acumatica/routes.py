@@ -36,7 +36,7 @@ from simulator.acumatica.entities import (
 )
 from simulator.acumatica.identity import IDENTITY
 from simulator.acumatica.models import Book, Stored
-from simulator.acumatica.odata import FilterError, compile_filter, key_equalities, prefilter
+from simulator.acumatica.odata import FilterError, compile_filter, index_hint, key_equalities, prefilter
 from simulator.acumatica.rules.base import NEW, empty
 from simulator.acumatica.rules.payables import retainage_catalog
 from simulator.acumatica.sessions import Session, authenticate, enter, login, logout, set_cookies
@@ -454,9 +454,16 @@ def list_records(call: Call, ent: Entity) -> Response:
         # A filter that names every key reads one row instead of scanning the table.
         found = call.ctx.book.by_keys(ent, [pinned[k] for k in ent.keys])
         candidates = [found] if found is not None else []
+    elif pred is None:
+        # No filter: the page is the store's page, read in one statement.
+        candidates = call.ctx.book.page(ent, skip, top)
+        skip = 0
     else:
         narrowed = prefilter(tree, ent, call.version, rule.derived_fields) if tree is not None else None
-        candidates = call.ctx.book.iter_where(ent, *narrowed) if narrowed else call.ctx.book.iter(ent)
+        # Small batches when the page is small: a selective filter reads its index, an unselective one stops early.
+        batch = 500 if top is None else min(500, max(50, skip + top))
+        hint = index_hint(tree, ent, rule.derived_fields) if narrowed else None
+        candidates = call.ctx.book.iter_where(ent, *(narrowed or (None, [])), batch=batch, index=hint)
     matched = 0
     for stored in candidates:
         node = call.view(ent, stored) if rule.derived_on_read else stored.node

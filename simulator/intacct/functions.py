@@ -18,10 +18,12 @@ from lxml import etree
 
 from simulator.intacct import errors, ledger, models, purchasing, rules  # noqa: F401  (rules, ledger register hooks)
 from simulator.intacct.models import Ctx, Row, kind
-from simulator.intacct.query import QueryProblem, Resolver, compile_filter, compile_legacy, query_error, typed
+from simulator.intacct.query import (EVERYTHING, QueryProblem, Resolver, compile_filter, compile_legacy, query_error,
+                                     typed)
 from simulator.intacct.schema import OBJECTS, ObjectDef
 from simulator.intacct.wire import append_rows, child_text, sub, text
 from simulator.journal.hook import did_you_mean, near_miss
+from simulator.store import Cond
 
 READ_MAX_KEYS = 100
 READBYQUERY_MAX = 1000
@@ -230,11 +232,16 @@ def read_by_query(call: Call, fn: etree._Element) -> Result:
         source = (child_text(fn, "query") or "").strip()
         predicate = compile_legacy(Resolver(call.ctx, obj), source)
         wanted = docpar_filter(obj, fn)
-        if not source and not (obj.name == "PODOCUMENT" and child_text(fn, "docparid")):
+        by_docpar = obj.name == "PODOCUMENT" and bool(child_text(fn, "docparid"))
+        if not source and not by_docpar:
             # Nothing to filter: take the ids from the index instead of reading every document.
             ids = call.ctx.records.ids(kind(obj.name))
+        elif predicate.exact and not by_docpar:
+            # The indexes decide: the ids come from them without reading a document.
+            ids = call.ctx.records.select_ids(kind(obj.name), predicate.conds)
         else:
-            ids = [r.id for r in call.ctx.records.iter(kind(obj.name)) if wanted(r.data) and predicate(r.data)]
+            ids = [r.id for r in call.ctx.records.iter_select(kind(obj.name), predicate.conds)
+                   if wanted(r.data) and predicate(r.data)]
     except QueryProblem as exc:
         raise query_error(str(exc)) from exc
     result_id = secrets.token_urlsafe(24) if ids else ""
@@ -305,7 +312,7 @@ def query(call: Call, fn: etree._Element) -> Result:
         options = fn.find("options")
         fold = options is not None and (child_text(options, "caseinsensitive") or "").lower() == "true"
         filter_el = fn.find("filter")
-        predicate = (lambda row: True)
+        predicate = EVERYTHING
         if filter_el is not None:
             ops = [c for c in filter_el if isinstance(c.tag, str)]
             if len(ops) != 1:
@@ -328,8 +335,14 @@ def query(call: Call, fn: etree._Element) -> Result:
             # Paging in record order needs no scan: the store pages by its primary key.
             return Result(data=query_page(call, obj, resolver, plain, offset, pagesize,
                                           descending=bool(order and order[0][2])))
+        by_docpar = obj.name == "PODOCUMENT" and bool(child_text(fn, "docparid"))
+        if predicate.exact and not aggregates and not by_docpar and by_recordno:
+            # The indexes decide the filter: count, order and page in the store.
+            return Result(data=query_page(call, obj, resolver, plain, offset, pagesize,
+                                          descending=bool(order and order[0][2]), where=predicate.conds))
         wanted = docpar_filter(obj, fn)
-        rows = [r.data for r in call.ctx.records.iter(kind(obj.name)) if wanted(r.data) and predicate(r.data)]
+        rows = [r.data for r in call.ctx.records.iter_select(kind(obj.name), predicate.conds)
+                if wanted(r.data) and predicate(r.data)]
         for name, fdef, descending in reversed(order):
             rows.sort(key=lambda row, n=name, f=fdef: _sort_key(typed(f, resolver.value(row, n), fold=fold)),
                       reverse=descending)
@@ -346,15 +359,17 @@ def query(call: Call, fn: etree._Element) -> Result:
 
 
 def query_page(call: Call, obj: ObjectDef, resolver: Resolver, names: list[str], offset: int, pagesize: int,
-               descending: bool) -> etree._Element:
-    total = call.ctx.records.count(kind(obj.name))
+               descending: bool, where: list[Cond] | None = None) -> etree._Element:
+    records = call.ctx.records
+    total = records.count_where(kind(obj.name), where or [])
+    order = [("id", descending)]
     if all(obj.field(name) is not None for name in names):
-        values = call.ctx.records.scan_fields(kind(obj.name), names, offset=offset, limit=pagesize,
-                                              descending=descending)
+        values = records.select_fields(kind(obj.name), names, where or [], order=order, offset=offset,
+                                       limit=pagesize)
         rows = [tuple("" if v is None else str(v) for v in row) for row in values]
     else:
-        records = call.ctx.records.scan(kind(obj.name), offset=offset, limit=pagesize, descending=descending)
-        rows = [tuple(resolver.value(r.data, name) for name in names) for r in records]
+        found = records.select(kind(obj.name), where or [], order=order, offset=offset, limit=pagesize)
+        rows = [tuple(resolver.value(r.data, name) for name in names) for r in found]
     return query_data(obj, names, rows, total, offset)
 
 

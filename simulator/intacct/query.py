@@ -16,11 +16,31 @@ from typing import Any
 from lxml import etree
 
 from simulator.intacct import errors
-from simulator.intacct.models import Ctx, Row, find, get
+from simulator.intacct.models import Ctx, Row, find, get, kind
 from simulator.intacct.schema import OBJECTS, PARENT_FIELD, Field, ObjectDef
+from simulator.store import Cond, declared_indexes
 from simulator.intacct.wire import text
 
-Predicate = Callable[[Row], bool]
+Test = Callable[[Row], bool]
+
+
+class Predicate:
+    """A compiled filter: the test for one row, the store conditions every match meets (``conds``,
+    answered by indexes), and whether those conditions alone decide (``exact``): then the store can
+    count, order and page the matches itself."""
+
+    __slots__ = ("test", "conds", "exact")
+
+    def __init__(self, test: Test, conds: list[Cond] | None = None, exact: bool = False) -> None:
+        self.test = test
+        self.conds = conds or []
+        self.exact = exact
+
+    def __call__(self, row: Row) -> bool:
+        return self.test(row)
+
+
+EVERYTHING = Predicate(lambda row: True, [], True)
 MAX_IN_VALUES = 1000
 COMPARE_OPS = {"equalto", "notequalto", "lessthan", "lessthanorequalto", "greaterthan", "greaterthanorequalto"}
 ALL_OPS = COMPARE_OPS | {"between", "in", "notin", "like", "notlike", "isnull", "isnotnull", "and", "or"}
@@ -126,6 +146,59 @@ def like_regex(pattern: str, fold: bool) -> re.Pattern[str]:
 def comparison(resolver: Resolver, path: str, op: str, values: list[str], fold: bool,
                codes: bool = False) -> Predicate:
     fdef = resolver.field(path)
+    test = _comparison(resolver, fdef, path, op, values, fold, codes)
+    conds, exact = narrowing(resolver.obj, fdef, path, op, values, fold, codes)
+    return Predicate(test, conds, exact)
+
+
+def narrowing(obj: ObjectDef, fdef: Field, path: str, op: str, values: list[str], fold: bool,
+              codes: bool) -> tuple[list[Cond], bool]:
+    """Store conditions every row passing this comparison meets, and whether they decide it exactly.
+
+    Only what an index answers: RECORDNO (the id), a line's header key (its parent), equality on a
+    declared text field (case-sensitive, readByQuery codes mapped back to stored values), and a lower
+    bound on a declared timestamp (to the day, so it stays a superset).
+    """
+    if not values or any(v == "" for v in values):
+        return [], False
+    if path == "RECORDNO" or path == PARENT_FIELD.get(obj.name):
+        column = "id" if path == "RECORDNO" else "parent"
+        try:
+            numbers = [Decimal(v) for v in values]
+        except InvalidOperation:
+            return [], False
+        if any(n != n.to_integral_value() for n in numbers):
+            return [], False
+        ints = [int(n) for n in numbers]
+        sql_op = {"equalto": "=", "lessthan": "<", "lessthanorequalto": "<=", "greaterthan": ">",
+                  "greaterthanorequalto": ">="}.get(op)
+        if op == "in":
+            return [Cond(column, "in", ints)], True
+        if op == "between":
+            return [Cond(column, ">=", ints[0]), Cond(column, "<=", ints[1])], True
+        return ([Cond(column, sql_op, ints[0])], True) if sql_op else ([], False)
+    if path not in declared_indexes(kind(obj.name)):
+        return [], False
+    if fdef.type in ("text", "enum", "ref") and not fold and op in ("equalto", "in"):
+        stored: list[str] = []
+        for value in values:
+            if codes and fdef.codes:
+                stored += [shown for shown, code in fdef.codes.items() if code == value]
+                if fdef.codes.get(value, value) != value:
+                    continue
+            stored.append(value)
+        return [Cond(path, "in", sorted(set(stored)))], True
+    if fdef.type == "ts" and op in ("greaterthan", "greaterthanorequalto", "between"):
+        try:
+            day = typed(fdef, values[0])
+        except QueryProblem:
+            return [], False
+        return [Cond(path, ">=", day.strftime("%Y%m%d"))], False
+    return [], False
+
+
+def _comparison(resolver: Resolver, fdef: Field, path: str, op: str, values: list[str], fold: bool,
+                codes: bool) -> Test:
 
     def stored(row: Row) -> Any:
         raw = resolver.value(row, path)
@@ -172,6 +245,17 @@ def comparison(resolver: Resolver, path: str, op: str, values: list[str], fold: 
     return compare
 
 
+def both(preds: list[Predicate]) -> Predicate:
+    tests = [p.test for p in preds]
+    return Predicate(lambda row: all(t(row) for t in tests), [c for p in preds for c in p.conds],
+                     all(p.exact for p in preds))
+
+
+def either(preds: list[Predicate]) -> Predicate:
+    tests = [p.test for p in preds]
+    return Predicate(lambda row: any(t(row) for t in tests))
+
+
 # -- the query function's XML filter ------------------------------------------------
 
 
@@ -184,7 +268,7 @@ def compile_filter(resolver: Resolver, el: etree._Element, fold: bool) -> Predic
         if len(children) < 2:
             raise QueryProblem(f"<{op}> needs at least two conditions")
         preds = [compile_filter(resolver, c, fold) for c in children]
-        return (lambda row: all(p(row) for p in preds)) if op == "and" else (lambda row: any(p(row) for p in preds))
+        return both(preds) if op == "and" else either(preds)
     field_el = el.find("field")
     if field_el is None or not text(field_el):
         raise QueryProblem(f"<{op}> needs a <field>")
@@ -257,7 +341,7 @@ class LegacyParser:
 
     def parse(self) -> Predicate:
         if not self.tokens:
-            return lambda row: True
+            return EVERYTHING
         pred = self.expr()
         if self.peek() is not None:
             raise QueryProblem(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
@@ -267,18 +351,18 @@ class LegacyParser:
         parts = [self.term()]
         while self.keyword("OR"):
             parts.append(self.term())
-        return parts[0] if len(parts) == 1 else (lambda row: any(p(row) for p in parts))
+        return parts[0] if len(parts) == 1 else either(parts)
 
     def term(self) -> Predicate:
         parts = [self.factor()]
         while self.keyword("AND"):
             parts.append(self.factor())
-        return parts[0] if len(parts) == 1 else (lambda row: all(p(row) for p in parts))
+        return parts[0] if len(parts) == 1 else both(parts)
 
     def factor(self) -> Predicate:
         if self.keyword("NOT"):
             inner = self.factor()
-            return lambda row: not inner(row)
+            return Predicate(lambda row: not inner(row))
         token = self.peek()
         if token == ("punct", "("):
             self.take()

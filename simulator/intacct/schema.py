@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.intacct.standard import STANDARD
+from simulator.store import declare_index, json_field
 
 DATATYPES = {
     "text": "TEXT", "int": "INTEGER", "dec": "DECIMAL", "cur": "CURRENCY", "pct": "PERCENT",
@@ -135,9 +136,24 @@ DISPLAYCONTACT.MAILADDRESS.COUNTRY text:60
 
 OBJECTS: dict[str, ObjectDef] = {}
 
+INDEXED = ("STATUS", "STATE", "WHENMODIFIED", "VENDORID", "PROJECTID", "CUSTOMERID", "TASKID", "DOCNO")
+"""Fields integrations filter on, indexed on every object that has them, with the object's own ID
+field. RECORDNO is the record's id and a line's header key its parent; anything else is a scan."""
+
+
+def sortable_stamp(column: str) -> str:
+    """``MM/DD/YYYY HH:MM:SS`` as ``YYYYMMDD HH:MM:SS``: an index that orders timestamps."""
+    return f"substr({column}, 7, 4) || substr({column}, 1, 2) || substr({column}, 4, 2) || substr({column}, 11)"
+
+
+def index_exprs(obj: ObjectDef) -> dict[str, str]:
+    names = [n for n in (obj.id_field, *INDEXED) if n and n in obj.fields]
+    return {n: sortable_stamp(json_field(n)) if obj.fields[n].type == "ts" else json_field(n) for n in names}
+
 
 def register(obj: ObjectDef) -> ObjectDef:
     OBJECTS[obj.name] = obj
+    declare_index("intacct." + obj.name, index_exprs(obj))
     return obj
 
 

@@ -18,10 +18,10 @@ from simulator.sage100.books import Books, Row, code_text
 from simulator.sage100.config import MAX_PAGE_SIZE, Settings
 from simulator.sage100.errors import Problem, Sage100Error, bad_request, invalid, not_found
 from simulator.sage100.handler import Handler
-from simulator.sage100.tables import MAX_JOB_NUMBER, TABLES, Column, Table
+from simulator.sage100.tables import MAX_JOB_NUMBER, TABLES, Column, Table, kind
 from simulator.sage100.wire import DATE, check_record, coerce, render, render_stored
-from simulator.store import Record, Records
 from simulator.journal.hook import did_you_mean, near_miss
+from simulator.store import Cond, Record, Records
 
 HANDLERS: dict[str, type[Handler]] = {
     "actrec": jobs.Jobs, "jobphs": jobs.Phases, "cstcde": jobs.CostCodes, "csttyp": jobs.CostTypes,
@@ -135,28 +135,27 @@ class Company:
                 parent = int(value)
             del filters[parent_column]  # the index answers it
 
-        decimals = {name for name in filters if table.by_name[name].type == "decimal"}
+        # Every other filter is an indexed equality in SQL; decimals are stored as text and compared as numbers.
+        decimals = {name: value for name, value in filters.items() if table.by_name[name].type == "decimal"}
+        where = [Cond("id" if name == "_idnum" else name, "=", value)
+                 for name, value in filters.items() if name not in decimals]
+        if parent is not None:
+            where.append(Cond("parent", "=", parent))
+        if since is not None:
+            where.append(Cond("upddte", ">=", since))
 
         def matches(record: Record) -> bool:
-            data = record.data
-            if since is not None and (data.get("upddte") or "") < since:
-                return False
-            for name, value in filters.items():
-                have = data.get(name)
-                if name in decimals and have is not None:
-                    have = Decimal(have)
-                if have != value:
+            for name, value in decimals.items():
+                have = record.data.get(name)
+                if (Decimal(have) if have is not None else None) != value:
                     return False
             return True
 
         found: list[Record] = []
         cursor = after
-        batch = limit if not filters and since is None else max(limit, 500)
+        batch = limit if not decimals else max(limit, 500)
         while len(found) < limit:
-            if parent is not None:
-                records = self.books.children_records(table.name, parent, after=cursor, limit=batch)
-            else:
-                records = self.records.scan(f"sage100.{table.name}", limit=batch, after_id=cursor)
+            records = self.records.select(kind(table.name), [*where, Cond("id", ">", cursor)], limit=batch)
             for record in records:
                 cursor = record.id
                 if matches(record):

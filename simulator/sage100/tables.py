@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from simulator.store import declare_index
+
 # -- enums -----------------------------------------------------------------------
 
 JOB_STATUS = {1: "Bid", 2: "Refused", 3: "Contract", 4: "Current", 5: "Complete", 6: "Closed"}
@@ -649,3 +651,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 def kind(table: str) -> str:
     """The store kind for a Sage table."""
     return f"sage100.{table}"
+
+
+# Every column a page may be filtered by is indexed, and so is the change stamp behind
+# ``updated_since``: pages filter in SQL and read only their own rows. Decimal columns are stored as
+# text and compared as numbers, so they stay a scan.
+for _table in TABLES.values():
+    declare_index(kind(_table.name), [c.name for c in _table.columns
+                                      if c.filter and c.type != "decimal" and c.name != "_idnum"] + ["upddte"])
