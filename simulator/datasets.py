@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,17 @@ class Dataset:
         return json.dumps(self.document, indent=1, sort_keys=True)
 
 
+POOLED_FROM = 2_000
+"""Companies with more vendors and customers than this draw names and addresses from pools."""
+
+
+def _pooled(rng: random.Random, make: Callable[[], str], size: int = 499) -> Callable[[], str]:
+    """``make`` called ``size`` times up front, then values drawn from the pool by a seeded generator."""
+    pool = [make() for _ in range(size)]
+    pick = rng.randrange
+    return lambda: pool[pick(size)]
+
+
 def generate(
     *,
     seed: int = 2026,
@@ -134,8 +147,22 @@ def generate(
     db.table("cost_codes").insert_multiple(codes)
 
     division_keys = list(DIVISIONS)
-    # Unique names read better; past a few hundred faker's pool runs thin.
+    # Unique names read better; past a few hundred faker's pool runs thin, and past a few thousand rows
+    # faker's per-call cost dominates, so large companies draw from pools made once (still seeded).
+    large = vendors + customers > POOLED_FROM
     company_name = fake.unique.company if vendors + customers <= 500 else fake.company
+    person = fake.name
+    street, city, state, postcode = fake.street_address, fake.city, fake.state_abbr, fake.zipcode
+    email = fake.company_email
+    rng = random.Random(seed)
+    if large:
+        company_name, person, street, city, state, postcode, email = (
+            _pooled(rng, fn) for fn in (fake.company, fake.name, fake.street_address, fake.city, fake.state_abbr,
+                                        fake.zipcode, fake.company_email))
+    draw = rng.randrange
+    phone = (lambda: f"{draw(200, 1000)}-{draw(200, 1000)}-{draw(10000):04d}") if large else \
+        (lambda: fake.numerify("###-###-####"))
+    tax_id = (lambda: f"{draw(10, 100)}-{draw(10000000):07d}") if large else (lambda: fake.numerify("##-#######"))
     vendor_rows = []
     for i in range(vendors):
         division = division_keys[i % len(division_keys)]
@@ -144,14 +171,14 @@ def generate(
             "id": f"V{100 + i}",
             "name": company_name()[:60],
             "trade": DIVISIONS[division][0],
-            "contact": fake.name(),
-            "email": fake.company_email(),
-            "phone": fake.numerify("###-###-####"),
-            "address": fake.street_address(),
-            "city": fake.city(),
-            "state": fake.state_abbr(),
-            "zip": fake.zipcode(),
-            "tax_id": fake.numerify("##-#######"),
+            "contact": person(),
+            "email": email(),
+            "phone": phone(),
+            "address": street(),
+            "city": city(),
+            "state": state(),
+            "zip": postcode(),
+            "tax_id": tax_id(),
             "retainage_percent": "10.00" if subcontractor else "0.00",
             "active": i != vendors - 1 or vendors < 3,  # one inactive vendor to trip the rules
         })
@@ -160,13 +187,13 @@ def generate(
     customer_rows = [{
         "id": f"C{100 + i}",
         "name": company_name()[:60],
-        "contact": fake.name(),
-        "email": fake.company_email(),
-        "phone": fake.numerify("###-###-####"),
-        "address": fake.street_address(),
-        "city": fake.city(),
-        "state": fake.state_abbr(),
-        "zip": fake.zipcode(),
+        "contact": person(),
+        "email": email(),
+        "phone": phone(),
+        "address": street(),
+        "city": city(),
+        "state": state(),
+        "zip": postcode(),
     } for i in range(customers)]
     db.table("customers").insert_multiple(customer_rows)
 

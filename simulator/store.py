@@ -365,7 +365,11 @@ class Store:
             return None if kind != erp else (tenant, user, expires_at, json.loads(json.dumps(data)))
 
     def touch_session(self, token: str, expires_at: float) -> None:
+        """Slide a session's expiry; a slide of under a second is not written (it would be a write per request)."""
         with self._lock:
+            cached = self._sessions.get(token)
+            if cached is not None and 0 <= expires_at - cached[3] < 1.0:
+                return
             self.execute("UPDATE sessions SET expires_at = ? WHERE token = ?", (expires_at, token))
             cached = self._sessions.get(token)
             if cached is not None:

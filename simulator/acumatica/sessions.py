@@ -209,6 +209,10 @@ async def logout(request: Request) -> Response:
     return response
 
 
+SLIDE_GRANULARITY = 1.0
+"""Seconds a session's idle timer must have run before a request slides it again."""
+
+
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -283,8 +287,10 @@ def _session_of(request: Request, token: str) -> Session:
     if last + _idle_seconds(settings) <= now:
         store.delete_session(token)
         raise _unauthorized(settings)
-    data["last"] = now
-    store.put_session(token, tenant_id, ERP, user, now + _idle_seconds(settings), data)
+    if now - last >= SLIDE_GRANULARITY:
+        # Sliding by less than a second changes nothing a client can see, and would be a write per request.
+        data["last"] = now
+        store.put_session(token, tenant_id, ERP, user, now + _idle_seconds(settings), data)
     return Session(token, tenant, user, str(data.get("branch") or ""), data)
 
 
