@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -146,12 +147,48 @@ def render(parent: etree._Element, tag: str, obj: ObjectDef, row: Row, names: li
 
 
 def rows_by_ids(call: Call, obj: ObjectDef, ids: list[int]) -> list[Row]:
-    out = []
-    for number in ids:
-        rec = call.ctx.records.get(kind(obj.name), number)
-        if rec is not None:
-            out.append(rec.data)
-    return out
+    """The rows of a page, in the page's order, read in one statement."""
+    return [rec.data for rec in call.ctx.records.get_many(kind(obj.name), ids)]
+
+
+Shape = tuple[tuple[int, str, str | None], ...]
+
+
+@lru_cache(maxsize=256)
+def shape_of(names: tuple[str, ...]) -> Shape:
+    """A listing's element layout, worked out once per field list rather than once per cell.
+
+    Each step is ``(holder, tag, field)``: append ``<tag>`` under element number ``holder`` (0 is the
+    record); a group step (field None) becomes the next numbered element, a leaf takes the field's value.
+    Dotted names nest under their groups, as ``render`` nests them.
+    """
+    steps: list[tuple[int, str, str | None]] = []
+    groups: dict[str, int] = {}
+    for name in names:
+        parts = name.split(".")
+        holder = 0
+        for depth in range(1, len(parts)):
+            prefix = ".".join(parts[:depth])
+            if prefix not in groups:
+                steps.append((holder, parts[depth - 1], None))
+                groups[prefix] = len(groups) + 1
+            holder = groups[prefix]
+        steps.append((holder, parts[-1], name))
+    return tuple(steps)
+
+
+def render_rows(parent: etree._Element, tag: str, names: list[str], rows: list[Row]) -> None:
+    """``render(..., nest=True)`` for many rows of plain fields, without per-cell bookkeeping."""
+    steps = shape_of(tuple(names))
+    element = etree.SubElement
+    for row in rows:
+        made = [element(parent, tag)]
+        for holder, child, name in steps:
+            el = element(made[holder], child)
+            if name is None:
+                made.append(el)
+            else:
+                el.text = row.get(name, "")
 
 
 def docpar_filter(obj: ObjectDef, fn: etree._Element) -> Callable[[Row], bool]:
@@ -266,8 +303,7 @@ def next_page(call: Call, rs: ResultSet, result_id: str) -> etree._Element:
     rows = rows_by_ids(call, obj, page_ids)
     data = etree.Element("data", listtype=obj.tag, count=str(len(rows)), totalcount=str(len(rs.ids)),
                          numremaining=str(len(rs.ids) - rs.position), resultId=result_id)
-    for row in rows:
-        render(data, obj.tag, obj, row, rs.fields, nest=True)
+    render_rows(data, obj.tag, rs.fields if rs.fields is not None else list(obj.fields), rows)
     return data
 
 

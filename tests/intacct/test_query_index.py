@@ -58,3 +58,19 @@ def test_every_object_indexes_its_id_and_change_stamp() -> None:
             assert obj.id_field in declared
         if obj.fields["WHENMODIFIED"].type == "ts":
             assert declared["WHENMODIFIED"] == sortable_stamp(json_field("WHENMODIFIED"))
+
+
+def test_a_page_renders_as_each_row_would_alone() -> None:
+    from lxml import etree
+
+    from simulator.intacct.functions import render, render_rows
+
+    obj = OBJECTS["VENDOR"]
+    rows = [{"VENDORID": "V1", "NAME": "One", "DISPLAYCONTACT.EMAIL1": "a@b.example",
+             "DISPLAYCONTACT.MAILADDRESS.CITY": "Austin"}, {"VENDORID": "V2"}]
+    for names in (None, ["VENDORID", "DISPLAYCONTACT.MAILADDRESS.CITY", "NAME", "DISPLAYCONTACT.EMAIL1"]):
+        one, many = etree.Element("data"), etree.Element("data")
+        for row in rows:
+            render(one, "vendor", obj, row, names, nest=True)
+        render_rows(many, "vendor", names if names is not None else list(obj.fields), rows)
+        assert etree.tostring(one) == etree.tostring(many)
