@@ -120,6 +120,30 @@ async def restore(request: Request) -> Response:
     return redirect(back, ok=f"Seat {tenant.id} is restored from {filename}.")
 
 
+@page
+async def connect(request: Request) -> Response:
+    """Switch which ERP the seat's Procore company is connected to (refused once items are synced)."""
+    from simulator.procore import side
+
+    tenant = seat_of(request)
+    back = f"/seats/{tenant.id}"
+    form = await form_of(request)
+    erp = text(form, "erp")
+    names = [svc.name for svc in books.erps_of(tenants_of(request))]
+    if erp not in names:
+        return redirect(back, error=f"Choose one of: {', '.join(books.short_name(n) for n in names)}.")
+    current = books.connected_erp(tenant)
+    if erp == current:
+        return redirect(back, ok=f"The Procore company is already connected to {books.short_name(erp)}.")
+    company = side.company(request.app, tenant.id)
+    synced = company.erp.synced()
+    if synced:
+        return redirect(back, error=f"{company.name} is integrated with {books.short_name(current)} and has "
+                                    f"{len(synced)} synced item(s); reset the seat to connect it to another ERP.")
+    tenants_of(request).configure(tenant.id, {"procore": {"erp": erp}})
+    return redirect(back, ok=f"The Procore company is now connected to {books.short_name(erp)}.")
+
+
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/seats", create_seats, methods=["POST"]),
@@ -128,4 +152,5 @@ routes = [
     Route("/seats/{seat}/delete", delete_seat, methods=["POST"]),
     Route("/seats/{seat}/snapshot.json", snapshot, methods=["GET"]),
     Route("/seats/{seat}/restore", restore, methods=["POST"]),
+    Route("/seats/{seat}/connect", connect, methods=["POST"]),
 ]
