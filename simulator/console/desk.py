@@ -116,6 +116,14 @@ async def ready(request: Request, tenant: Tenant) -> None:
         await side.run(request, tenant.id, lambda c: None)
 
 
+def form_user(request: Request, tenant: Tenant, company: Company, chosen: str, role: str) -> o.User:
+    """The user a form names (its ``user`` field), else whom this browser acts as."""
+    for user in users_of(company):
+        if chosen and str(user.id) == chosen:
+            return user
+    return acting_user(request, tenant, company, role)
+
+
 def do(request: Request, tenant: Tenant, kind: str, action: str, params: dict[str, Any],
        user: o.User | None = None) -> Any:
     """Run a step that stays inside Procore (no ERP call), on the event loop, as ``user`` when given."""

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from simulator.console import desk, timeline
 from simulator.console.pm import TYPES, href, item_of, shown
-from simulator.console.web import SEAT_TABS, PageError, form_of, page, redirect, render, seat_of, text
+from simulator.console.web import SEAT_TABS, PageError, back_to, form_of, page, redirect, render, seat_of, text
 from simulator.procore import people
 from simulator.procore.kinds import item_type_of
 from simulator.store import Tenant
@@ -121,11 +121,7 @@ async def job_costs(request: Request) -> Response:
 
 
 def _approver(request: Request, seat: Tenant, company: Company, form: Any) -> o.User:
-    chosen = text(form, "user")
-    for user in desk.users_of(company):
-        if str(user.id) == chosen:
-            return user
-    return desk.acting_user(request, seat, company, "accounting_approver")
+    return desk.form_user(request, seat, company, text(form, "user"), "accounting_approver")
 
 
 async def decide(request: Request) -> Response:
@@ -135,9 +131,7 @@ async def decide(request: Request) -> Response:
     if kind not in TYPES or action not in ("accept", "reject", "unlink"):
         raise PageError(f"ERP Integrations cannot {action} {kind}.")
     form = await form_of(request)
-    back = text(form, "back") or base(seat)
-    if not back.startswith(f"/seats/{seat.id}/"):
-        back = base(seat)
+    back = back_to(form, seat.id, base(seat))
     company = desk.company_of(request, seat)
     item = item_of(company, kind, item_id)
     user = _approver(request, seat, company, form)
@@ -181,9 +175,7 @@ async def run_import(request: Request) -> Response:
     if what not in IMPORTS:
         raise PageError(f"ERP Integrations has no import {what!r}.")
     form = await form_of(request)
-    back = text(form, "back") or base(seat)
-    if not back.startswith(f"/seats/{seat.id}/"):
-        back = base(seat)
+    back = back_to(form, seat.id, base(seat))
     company = desk.company_of(request, seat)
     user = _approver(request, seat, company, form)
     project_id = text(form, "project")

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simulator.console import desk, timeline
-from simulator.console.web import SEAT_TABS, PageError, form_of, page, redirect, render, seat_of, text
+from simulator.console.web import SEAT_TABS, PageError, back_to, form_of, page, redirect, render, seat_of, text
 from simulator.procore.kinds import ITEM_TYPES, item_type_of
 from simulator.store import Tenant
 from sync_core import objects as o
@@ -242,12 +242,7 @@ def _optional(form: FormData, *names: str) -> dict[str, str]:
 
 
 def _user(request: Request, seat: Tenant, company: Any, form: FormData) -> o.User:
-    chosen = text(form, "user")
-    if chosen:
-        for user in desk.users_of(company):
-            if str(user.id) == chosen:
-                return user
-    return desk.acting_user(request, seat, company, "project_manager")
+    return desk.form_user(request, seat, company, text(form, "user"), "project_manager")
 
 
 async def create(request: Request) -> Response:
@@ -255,9 +250,7 @@ async def create(request: Request) -> Response:
     seat = seat_of(request)
     what = request.path_params["what"]
     form = await form_of(request)
-    back = text(form, "back") or f"/seats/{seat.id}/procore"
-    if not back.startswith(f"/seats/{seat.id}/"):
-        back = f"/seats/{seat.id}/procore"
+    back = back_to(form, seat.id, f"/seats/{seat.id}/procore")
     try:
         await desk.ready(request, seat)
         company = desk.company_of(request, seat)
@@ -375,9 +368,7 @@ async def acting_as(request: Request) -> Response:
     """Choose whom this browser acts as on this seat (a cookie per seat)."""
     seat = seat_of(request)
     form = await form_of(request)
-    back = text(form, "back") or f"/seats/{seat.id}/procore"
-    if not back.startswith(f"/seats/{seat.id}"):
-        back = f"/seats/{seat.id}"
+    back = back_to(form, seat.id, f"/seats/{seat.id}/procore")
     company = desk.company_of(request, seat)
     chosen = text(form, "user")
     user = next((u for u in desk.users_of(company) if str(u.id) == chosen), None)

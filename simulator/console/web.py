@@ -99,6 +99,12 @@ async def form_of(request: Request) -> FormData:
     return await request.form(max_part_size=FORM_LIMIT)
 
 
+def back_to(form: FormData, seat: str, default: str) -> str:
+    """Where a form asks to go back to; only a page of the same seat (never another site)."""
+    back = text(form, "back")
+    return back if back.startswith(f"/seats/{seat}/") or back == f"/seats/{seat}" else default
+
+
 def text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
