@@ -15,7 +15,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from simulator.console import erp, integrations, pm, seats
+from simulator.console import erp, integrations, lessons, pm, seats
 from simulator.console.web import HERE
 
 
@@ -26,6 +26,7 @@ def routes() -> list[BaseRoute]:
         *pm.routes,
         *integrations.routes,
         *erp.routes,
+        *lessons.routes,
     ]
 
 

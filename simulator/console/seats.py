@@ -32,10 +32,12 @@ def next_seat_ids(existing: set[str], count: int, prefix: str = "seat") -> list[
 
 @page
 async def index(request: Request) -> Response:
+    from simulator.console import lessons
+
     tenants = tenants_of(request)
     seats = [{"tenant": t, "erp": books.connected_erp(t)} for t in tenants.list()]
     return render(request, "index.html", seats=seats, fixtures=datasets.available(),
-                  erps=books.erps_of(tenants))
+                  lessons=[found for found in lessons.catalogue() if found.for_learners], erps=books.erps_of(tenants))
 
 
 @page
