@@ -125,9 +125,12 @@ def form_user(request: Request, tenant: Tenant, company: Company, chosen: str, r
 
 
 def do(request: Request, tenant: Tenant, kind: str, action: str, params: dict[str, Any],
-       user: o.User | None = None) -> Any:
-    """Run a step that stays inside Procore (no ERP call), on the event loop, as ``user`` when given."""
-    company = company_of(request, tenant)
+       user: o.User | None = None, company: Company | None = None) -> Any:
+    """Run a step that stays inside Procore (no ERP call), on the event loop, as ``user`` when given.
+
+    ``company`` is the handle the parameters' items were loaded with, so the step acts as ``user`` on it.
+    """
+    company = company or company_of(request, tenant)
     ctx = SeatContext(request.app, tenant, company)
     if user is None:
         return step(kind, action)(ctx, params)

@@ -275,20 +275,20 @@ def _create(request: Request, seat: Tenant, company: Any, what: str, form: FormD
         params: dict[str, Any] = {"name": values["name"], **_optional(form, "number", "city", "state", "start_date",
                                                                       "completion_date", "description")}
         params["cost_codes"] = _codes(text(form, "cost_codes"))
-        return desk.do(request, seat, "pm", "create project", user=user, params=params)
+        return desk.do(request, seat, "pm", "create project", user=user, company=company, params=params)
     if what == "company":
         values = _need(form, "name")
-        return desk.do(request, seat, "pm", "create company", user=user, params=
+        return desk.do(request, seat, "pm", "create company", user=user, company=company, params=
                        {**values, **_optional(form, "address", "city", "state", "zip", "phone", "email")})
     if what == "cost_codes":
-        return desk.do(request, seat, "pm", "add cost codes", user=user, params=
+        return desk.do(request, seat, "pm", "add cost codes", user=user, company=company, params=
                        {"project": parent("projects"), "cost_codes": _codes(_need(form, "cost_codes")["cost_codes"])})
     if what == "budget_lines":
         lines = _rows(_need(form, "lines")["lines"], ("cost_code", "cost_type", "amount", "description"), "Budget")
-        return desk.do(request, seat, "pm", "add budget lines", user=user, params={"project": parent("projects"), "lines": lines})
+        return desk.do(request, seat, "pm", "add budget lines", user=user, company=company, params={"project": parent("projects"), "lines": lines})
     if what == "budget_modification":
         values = _need(form, "from_cost_code", "from_cost_type", "to_cost_code", "to_cost_type", "amount")
-        return desk.do(request, seat, "pm", "create budget modification", user=user, params={
+        return desk.do(request, seat, "pm", "create budget modification", user=user, company=company, params={
             "project": parent("projects"), "amount": values["amount"],
             "from": {"cost_code": values["from_cost_code"], "cost_type": values["from_cost_type"]},
             "to": {"cost_code": values["to_cost_code"], "cost_type": values["to_cost_type"]},
@@ -301,10 +301,10 @@ def _create(request: Request, seat: Tenant, company: Any, what: str, form: FormD
         names = ("cost_code", "cost_type", "amount", "description") if what == "subcontract" else \
             ("cost_code", "cost_type", "quantity", "unit_cost", "uom", "description")
         params["lines"] = _rows(text(form, "lines"), names, "Schedule of values")
-        return desk.do(request, seat, "pm", f"create {what.replace('_', ' ')}", params, user)
+        return desk.do(request, seat, "pm", f"create {what.replace('_', ' ')}", params, user, company)
     if what == "change_order":
         lines = _rows(_need(form, "lines")["lines"], ("line", "amount", "description"), "Change order")
-        return desk.do(request, seat, "pm", "create change order", user=user, params=
+        return desk.do(request, seat, "pm", "create change order", user=user, company=company, params=
                        {"commitment": parent("commitments"), "lines": lines, **_optional(form, "title", "number")})
     if what == "invoice":
         commitment = parent("commitments")
@@ -318,17 +318,17 @@ def _create(request: Request, seat: Tenant, company: Any, what: str, form: FormD
                 lines.append(entry)
         if not lines:
             raise FormProblem("Bill at least one SOV line: enter work completed or retainage released.")
-        return desk.do(request, seat, "pm", "create invoice", user=user, params=
+        return desk.do(request, seat, "pm", "create invoice", user=user, company=company, params=
                        {"commitment": commitment, **values, "lines": lines, **_optional(form, "description")})
     if what == "prime_contract":
         lines = _rows(_need(form, "lines")["lines"], ("description", "amount", "cost_code", "cost_type"),
                       "Prime contract")
-        return desk.do(request, seat, "pm", "create prime contract", user=user, params=
+        return desk.do(request, seat, "pm", "create prime contract", user=user, company=company, params=
                        {"project": parent("projects"), "lines": lines,
                         **_optional(form, "title", "number", "retainage", "customer")})
     if what == "pcco":
         lines = _rows(_need(form, "lines")["lines"], ("cost_code", "cost_type", "amount", "description"), "PCCO")
-        return desk.do(request, seat, "pm", "create pcco", user=user, params=
+        return desk.do(request, seat, "pm", "create pcco", user=user, company=company, params=
                        {"prime_contract": parent("prime_contracts"), "lines": lines,
                         **_optional(form, "title", "number")})
     raise PageError(f"Procore makes no {what!r} here.")
@@ -349,11 +349,11 @@ async def act(request: Request) -> Response:
         raise PageError(f"No action {action!r} on {item.describe()}.")
     try:
         if action == "approve":
-            desk.do(request, seat, "pm", "approve", {"item": item}, user)
+            desk.do(request, seat, "pm", "approve", {"item": item}, user, company)
         elif action == "lock":
-            desk.do(request, seat, "pm", "lock budget", {"project": item.project}, user)  # type: ignore[attr-defined]
+            desk.do(request, seat, "pm", "lock budget", {"project": item.project}, user, company)  # type: ignore[attr-defined]
         elif action == "retrieve":
-            desk.do(request, seat, "pm", "retrieve", {"item": item, "by": user}, user)
+            desk.do(request, seat, "pm", "retrieve", {"item": item, "by": user}, user, company)
         else:
             step = "send to erp" if action == "send" else "resend"
             await timeline.recorded(request, seat, item, desk.do_with_erp(

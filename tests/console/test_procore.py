@@ -112,3 +112,24 @@ def test_every_procore_page_opens(console: Console) -> None:
     assert console.client.get("/seats/demo/procore/projects/999").status_code == 404
     assert console.client.get("/seats/demo/procore/spaceships/1").status_code == 404
     assert console.client.get("/seats/demo/erp-integrations/queues/nope").status_code == 404
+
+
+def test_an_items_timeline_shows_each_event_and_the_erp_exchanges_it_caused(console: Console) -> None:
+    pages = lifecycle(console, INTACCT)
+    page = console.get(pages["invoice"])
+    timeline = page.split('id="timeline"')[1]
+    events = re.findall(r"<strong>(\w+)</strong> by ([^<]*)<", timeline)
+    assert events[0] == ("create", "Pat Morgan")
+    assert ("send", "Pat Morgan") in events and ("accept", "Alex Reyes") in events
+    assert ("exported", "Alex Reyes") in events
+    assert "erp_invoice_id=G-1, accounting_date=2026-03-31" in timeline
+    # The accept reached Intacct: the journal's exchanges, pretty-printed, credentials masked.
+    assert "POST /ia/xml/xmlgw.phtml" in timeline and "APBILL" in timeline
+    assert "&lt;password&gt;***&lt;/password&gt;" in timeline
+    assert "&lt;password&gt;erpsim&lt;/password&gt;" not in timeline
+    assert "\n  &lt;control&gt;" in timeline  # indented XML
+    rejected = console.ok("/procore/new/project", {"name": "Spur", "number": "2009",
+                                                   "cost_codes": "03-300: Subcontract"})
+    console.ok(f"{rejected}/send")
+    console.ok(f"/erp-integrations/projects/{item_id(rejected)}/reject", {"reason": "Wrong job number"})
+    assert "Wrong job number" in console.get(rejected).split('id="timeline"')[1]
