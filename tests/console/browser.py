@@ -87,7 +87,7 @@ class Watched:
 
     def flash(self) -> str:
         """The message the last action left, success or refusal."""
-        return str(self.page.locator(".flash").first.inner_text())
+        return str(self.page.locator(".flash").first.inner_text()).strip()
 
     def screenshot(self, name: str) -> Path:
         """A full-page picture for docs/images/ (kept there when ERPSIM_SCREENSHOTS is set)."""

@@ -17,7 +17,7 @@ class Console:
 
     def post(self, path: str, data: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         """(where the redirect goes, the message it left)."""
-        url = path if path.startswith("/seats/") else self.seat + path
+        url = path if path.startswith("/seats") else self.seat + path
         answer = self.client.post(url, data=data or {}, follow_redirects=False)
         assert answer.status_code == 303, f"{url} answered {answer.status_code}: {answer.text[:500]}"
         raw = self.client.cookies.get("erpsim_flash")
@@ -35,7 +35,7 @@ class Console:
         return str(flash["error"])
 
     def get(self, path: str) -> str:
-        url = path if path.startswith("/seats/") else self.seat + path
+        url = path if path.startswith("/seats") else self.seat + path
         page = self.client.get(url)
         assert page.status_code == 200, f"{url} answered {page.status_code}"
         return page.text

@@ -6,7 +6,10 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+import httpx
+
 from tests.console.browser import Watched
+from tests.console.helpers import INTACCT, Console, lifecycle
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +20,9 @@ def family(path: str) -> str:
     return f"{head}/#" if last.isdigit() else path
 
 
-def crawl(web: Watched, start: str, inside: tuple[str, ...], limit: int = 300, per_family: int = 2) -> list[str]:
+def crawl(web: Watched, start: str, inside: tuple[str, ...], limit: int = 300, per_family: int = 1) -> list[str]:
     """Open every page reachable by links from ``start`` whose path begins with one of ``inside``
-    (a couple of records of each kind: one record's page is built as every other's)."""
+    (one record of each kind: one record's page is built as every other's)."""
     seen: set[str] = set()
     families: dict[str, int] = {}
     queue = [start]
@@ -51,18 +54,27 @@ def crawl(web: Watched, start: str, inside: tuple[str, ...], limit: int = 300, p
 
 
 def test_crawl_every_page_of_a_seat(web: Watched) -> None:
-    # Give each ERP's books something beyond the fixture, through the console's own forms.
-    for erp, vendor in (("intacct", "V610"), ("sage100", "610"), ("acumatica", "V610")):
-        web.goto(f"/seats/demo/erp/{erp}")
+    # A seat that has been through the headline lifecycle, so every kind of page has something on it.
+    with httpx.Client(base_url=web.base_url, headers={"Origin": web.base_url}) as client:
+        console = Console(client, "crawl")  # type: ignore[arg-type]
+        assert console.ok("/seats", {"id": "crawl", "fixture": "demo"}) == "/seats/crawl"
+        pages = lifecycle(console, INTACCT)
+        console.ok("/erp/intacct/actions/pay_bill", {"bill": "G-1"})
+        console.ok("/erp-integrations/imports/job_costs")
+        console.refused("/lessons/first-sync/next")  # a lesson not started yet says so
+    for erp, vendor in (("sage100", "610"), ("acumatica", "V610")):
+        web.goto(f"/seats/crawl/erp/{erp}")
         form = web.page.locator("#create_vendor form")
         form.locator("input[name=vendor_id]").fill(vendor)
         form.locator("input[name=name]").fill("Crawl Electric")
         form.locator("button").click()
         assert "Create a vendor: done." in web.flash()
-    opened = crawl(web, "/", ("/seats/demo",))
-    assert "/seats/demo" in opened
-    assert any(p.startswith("/seats/demo/erp/sage100/books/vendors/") for p in opened)
-    assert len(opened) > 30, opened
+    opened = crawl(web, "/", ("/seats/crawl", "/lessons/"))
+    for must in (*pages.values(), "/seats/crawl/procore/directory", "/seats/crawl/erp-integrations/job-costs",
+                 "/seats/crawl/erp-integrations/queues/synced", "/seats/crawl/lessons/first-sync"):
+        assert must in opened, must
+    assert any(p.startswith("/seats/crawl/erp/sage100/books/vendors/") for p in opened)
+    assert any(p.startswith("/seats/crawl/erp/intacct/books/bills/") for p in opened)
     web.expect_clean()
 
 

@@ -133,3 +133,49 @@ def test_an_items_timeline_shows_each_event_and_the_erp_exchanges_it_caused(cons
     console.ok(f"{rejected}/send")
     console.ok(f"/erp-integrations/projects/{item_id(rejected)}/reject", {"reason": "Wrong job number"})
     assert "Wrong job number" in console.get(rejected).split('id="timeline"')[1]
+
+
+def test_unlink_only_once_the_erp_record_is_gone(console: Console) -> None:
+    vendor = console.ok("/procore/new/company", {"name": "Gone Glass"})
+    console.ok(f"{vendor}/send")
+    console.ok(f"/erp-integrations/vendors/{item_id(vendor)}/accept", {"field_erp_vendor_id": "V901"})
+    assert "Gone Glass" in console.get("/erp-integrations/queues/synced") and "Unlink" in console.get(
+        "/erp-integrations/queues/synced")
+    still = console.refused(f"/erp-integrations/vendors/{item_id(vendor)}/unlink")
+    assert "V901" in still or "still" in still.lower()
+    console.ok("/erp/intacct/actions/delete_record", {"object": "VENDOR", "key": "V901"})
+    console.ok(f"/erp-integrations/vendors/{item_id(vendor)}/unlink")
+    assert "Not in ERP" in console.get(vendor)
+
+
+def test_every_other_procore_form(console: Console) -> None:
+    pages = lifecycle(console, INTACCT)
+    project = item_id(pages["project"])
+    console.ok("/procore/new/cost_codes", {"parent": project, "cost_codes": "09-200: Material"})
+    console.ok("/procore/new/budget_modification", {
+        "parent": project, "from_cost_code": "03-300", "from_cost_type": "Subcontract", "to_cost_code": "09-200",
+        "to_cost_type": "Subcontract", "amount": "5000"})
+    order = console.ok("/procore/new/purchase_order", {"parent": project, "title": "Rebar",
+                                                       "lines": "03-300 | Subcontract | 10 | 250 | ton | Rebar"})
+    assert facts(console.get(order))["Original contract"] == "2,500.00"
+    prime = console.ok("/procore/new/prime_contract", {"parent": project, "title": "Owner contract",
+                                                       "lines": "Base building | 500000 | 03-300 | Subcontract"})
+    pcco = console.ok("/procore/new/pcco", {"parent": item_id(prime), "title": "Owner upgrade",
+                                            "lines": "03-300 | Subcontract | 12000 | Upgrade"})
+    console.ok(f"{pcco}/approve")
+    assert "Owner upgrade" in console.get(prime)
+    release = console.ok("/procore/new/invoice", {"parent": item_id(pages["subcontract"]), "number": "G-9",
+                                                  "billing_date": "2026-05-31", "work_completed_1": "0",
+                                                  "retainage_released_1": "5000"})
+    assert facts(console.get(release))["Retainage released"] == "5,000.00"
+    assert "Bill at least one SOV line" in console.refused(
+        "/procore/new/invoice", {"parent": item_id(pages["subcontract"]), "number": "G-10",
+                                 "billing_date": "2026-05-31"})
+    assert "write cost_code | cost_type | amount | description" in console.refused(
+        "/procore/new/budget_lines", {"parent": project, "lines": "a | b | c | d | e"})
+    for what in ("jobs", "vendors", "job_costs", "direct_costs", "payments", "cost_codes"):
+        console.ok(f"/erp-integrations/imports/{what}")
+    assert "managed in Procore and cannot be imported" in console.refused("/erp-integrations/imports/budgets",
+                                                                          {"project": project})
+    assert "choose the project" in console.refused("/erp-integrations/imports/budgets")
+    assert console.client.post("/seats/demo/procore/new/spaceship").status_code == 404
