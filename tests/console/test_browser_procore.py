@@ -141,3 +141,68 @@ def test_reject_resend_and_a_refusal_by_clicking(web: Watched) -> None:
     page.locator("form.acting").get_by_role("button", name="Switch").click()
     assert "sent to ERP again (as Pat Morgan)" in click(web, "Resend to ERP")
     assert "synced (2102)" in accept(web, seat, "Depot", {"erp_job_id": "2102"})
+
+
+def test_the_other_procore_forms_by_clicking(web: Watched) -> None:
+    seat = "browser-forms"
+    new_seat(web, seat)
+    page = web.page
+    web.goto(f"/seats/{seat}")
+    page.locator("select[name=erp]").select_option("acumatica")
+    page.get_by_role("button", name="Connect").click()
+    assert web.flash() == "The Procore company is now connected to Acumatica."
+
+    web.goto(f"/seats/{seat}/procore")
+    fill(web, "#new-project form", {"name": "Annex", "number": "4001", "cost_codes": "03-300: SUBCONTRACT"})
+    project_url = page.url
+    click(web, "Send to ERP")
+    assert "Retrieve from ERP" in page.content()
+    assert "retrieved from ERP" in click(web, "Retrieve from ERP")
+    click(web, "Send to ERP")
+    assert "synced (4001)" in accept(web, seat, "Annex", {"erp_job_id": "4001"})
+
+    def on_project(form: str, values: dict[str, str], made: str) -> None:
+        page.goto(project_url)
+        scope = page.locator("section.card", has_text=form)
+        for name, value in values.items():
+            scope.locator(f"[name={name}]").fill(value)
+        scope.get_by_role("button").last.click()
+        assert made in web.flash(), form
+
+    on_project("Add cost codes", {"cost_codes": "09-200: SUBCONTRACT"}, "Done.")
+    on_project("Add budget lines", {"lines": "03-300 | SUBCONTRACT | 90000\n09-200 | SUBCONTRACT | 10000"}, "Done.")
+    on_project("Create a budget modification", {"from_cost_code": "03-300", "from_cost_type": "SUBCONTRACT",
+                                                "to_cost_code": "09-200", "to_cost_type": "SUBCONTRACT",
+                                                "amount": "2500"}, "is made")
+    on_project("Create a purchase order", {"title": "Rebar",
+                                           "lines": "03-300 | SUBCONTRACT | 4 | 500 | ton | Rebar"}, "is made")
+    order_url = page.url
+    on_project("Create the prime contract", {"title": "Owner contract",
+                                             "lines": "Base building | 400000 | 03-300 | SUBCONTRACT"}, "is made")
+    page.locator("section.card", has_text="Create a prime contract change order").locator("[name=lines]") \
+        .fill("03-300 | SUBCONTRACT | 9000 | Upgrade")
+    page.get_by_role("button", name="Create the PCCO").click()
+    assert "is made" in web.flash()
+    assert "approved" in click(web, "Approve")
+
+    page.goto(order_url)
+    page.locator("#new-change-order [name=lines]").fill("1 | 500 | More rebar")
+    page.get_by_role("button", name="Create the change order").click()
+    assert "is made" in web.flash()
+
+    page.goto(project_url)
+    page.get_by_role("link", name="Budget #").first.click()
+    assert "locked" in click(web, "Lock the budget")
+    click(web, "Send to ERP")
+    assert "accepted and synced" in accept(web, seat, "Budget")
+
+    web.goto(f"/seats/{seat}/erp-integrations")
+    for label in ("Jobs", "Vendors", "Job costs", "Commitment payments"):
+        page.locator("form.card", has_text=label).first.get_by_role("button").click()
+        assert "Procore refused" not in web.flash(), label
+    page.locator("form.card", has_text="Refresh cost codes").get_by_role("button").click()
+    assert "cost" in web.flash()
+    page.get_by_role("link", name="Ready to Import").click()
+    assert page.locator("h2", has_text="Ready to Import").count() == 1
+    page.get_by_role("link", name="ERP Job Costs").click()
+    assert "Annex" in page.content()
