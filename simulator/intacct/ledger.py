@@ -60,12 +60,18 @@ def prepare_document(ctx: Ctx, draft: Draft, action: str) -> None:
             retained += dec(line.get("TRX_AMOUNTRETAINED"))
         default(line, party_field, data.get(party_field, ""))
         check_dimensions(ctx, line_obj, line, None, action, owner=obj)
+        account = find(ctx, "GLACCOUNT", line.get("ACCOUNTNO", "")) if line.get("ACCOUNTNO") else None
+        # What a line reports of its document; only fields the line object defines.
+        derived = {"ENTRY_DATE": data.get("WHENCREATED", ""), "CURRENCY": data["CURRENCY"],
+                   "BASECURR": data["BASECURR"], "STATE": data["STATE"], "RECORDTYPE": record_type,
+                   "ACCOUNTTITLE": account.get("TITLE", "") if account else "", name_field: data[name_field]}
+        line.update({k: v for k, v in derived.items() if k in line_obj.fields})
     due = total - dec(data.get("TOTALPAID")) - retained
     for name, value in (("TOTALENTERED", total), ("TRX_TOTALENTERED", total), ("TOTALDUE", due),
                         ("TRX_TOTALDUE", due)):
         data[name] = money(value)
     if "TOTALRETAINED" in obj.fields:
-        data["TOTALRETAINED"] = money(retained)
+        data["TOTALRETAINED"] = data["TRX_TOTALRETAINED"] = money(retained)
 
 
 def prepare_budget(ctx: Ctx, draft: Draft, action: str) -> None:
@@ -99,11 +105,15 @@ def write_detail(ctx: Ctx, batchno: int, line: Row) -> None:
         "BATCH_DATE", "BATCH_TITLE", "JOURNAL", "ENTRY_DATE", "LINE_NO", "DOCUMENT", "ACCOUNTNO", "ACCOUNTTITLE",
         "TR_TYPE", "AMOUNT", "TRX_AMOUNT", "CURRENCY", "DESCRIPTION", "PROJECTID", "TASKID", "COSTTYPEID",
         "VENDORID", "CUSTOMERID", "EMPLOYEEID", "ITEMID", "CLASSID", "STATE")}
-    row.update(BATCHNO=str(batchno), DEPARTMENTID=line.get("DEPARTMENT", ""), LOCATIONID=line.get("LOCATION", ""),
-               DEBITAMOUNT=amount if debit else "0.00", CREDITAMOUNT="0.00" if debit else amount)
+    batch = get(ctx, "GLBATCH", batchno) or {}
+    row.update(BATCHNO=str(batchno), BATCHKEY=str(batchno), BATCH_NO=str(batchno), SYMBOL=line.get("JOURNAL", ""),
+               REFERENCENO=batch.get("REFERENCENO", ""), MODULEKEY="2.GL", ADJ="false", STATISTICAL="false",
+               BASECURR=line.get("CURRENCY") or "USD", DEPARTMENTID=line.get("DEPARTMENT", ""),
+               LOCATIONID=line.get("LOCATION", ""), DEBITAMOUNT=amount if debit else "0.00",
+               CREDITAMOUNT="0.00" if debit else amount)
     number = ctx.records.next_value(kind("GLDETAIL"))
     row["RECORDNO"] = str(number)
-    row["WHENCREATED"] = row["WHENMODIFIED"] = ctx.now_stamp()
+    row["WHENCREATED"] = row["WHENMODIFIED"] = row["MODIFIED"] = ctx.now_stamp()
     ctx.records.insert(kind("GLDETAIL"), row, parent=batchno, id=number)
 
 

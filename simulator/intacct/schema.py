@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.intacct.standard import STANDARD
+from simulator.intacct.standard import EXTRA, STANDARD
 from simulator.store import declare_index, json_field
 
 DATATYPES = {
@@ -730,6 +730,9 @@ def _register_standard() -> None:
         register(_obj(name, label, spec, **opts))
         if parent:
             PARENT_FIELD[name] = parent
+    common = set(parse_fields(""))
+    for name, spec in EXTRA.items():
+        OBJECTS[name].fields.update({k: v for k, v in parse_fields(spec).items() if k not in common})
 
 
 _register_standard()

@@ -15,8 +15,11 @@ import pytest
 import requests
 from sageintacctsdk import SageIntacctSDK
 from sageintacctsdk.apis import api_base
+from sageintacctsdk.apis.api_base import ApiBase
+from sageintacctsdk.apis.constants import dimensions_fields_mapping
 from sageintacctsdk.exceptions import InvalidTokenError, WrongParamsError
 
+from simulator.intacct.schema import OBJECTS
 from simulator.testing import ThreadedServer
 
 from .servers import with_bulk_company
@@ -107,3 +110,19 @@ def test_errors_reach_the_client_in_its_own_exceptions(redirect: list[str]) -> N
     assert "Invalid Project 'NOPE' specified." in str(missing.value.response)
     with pytest.raises(InvalidTokenError):
         connect(password="wrong")
+
+
+def test_published_client_lists_every_object_we_serve(redirect: list[str]) -> None:
+    """Each of the client's API objects for an object we serve pages through ``get_all`` with the fields the
+    client selects (its dimensions_fields_mapping), as discovery and extraction runs do (reference §4.1)."""
+    sdk = connect()
+    listed = {}
+    for name, api in vars(sdk).items():
+        dimension = getattr(api, "_ApiBase__dimension", None) if isinstance(api, ApiBase) else None
+        if dimension in OBJECTS and dimension in dimensions_fields_mapping:
+            listed[dimension] = api.get_all()
+    assert {"ARINVOICE", "ARINVOICEITEM", "ARPYMT", "CLASS", "CONTRACT", "CREDITCARD", "DEPARTMENT", "EMPLOYEE",
+            "GLDETAIL", "LOCATION", "GLBATCH", "CHECKINGACCOUNT", "ITEM", "GLACCOUNT"} <= set(listed)
+    assert len(listed["GLACCOUNT"]) >= 10 and listed["ARPYMT"] == []
+    dimensions = sdk.dimensions.get_all()
+    assert {"DEPARTMENT", "PROJECT"} <= {d["objectName"] for d in dimensions}
