@@ -12,6 +12,7 @@ their lines, retention from the job's rate unless given.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from decimal import ROUND_HALF_UP
 from typing import Any, ClassVar
 
@@ -41,12 +42,13 @@ class Posted(Handler):
     def defaults(self, v: dict[str, Any]) -> None:
         """Fill what the header derives from its own values (periods, years)."""
 
+    @abstractmethod
     def totals(self, row: Row, lines: list[Row]) -> None:
-        raise NotImplementedError
+        """Write the header's totals from its lines."""
 
+    @abstractmethod
     def costs(self, row: Row, lines: list[Row]) -> list[dict[str, Any]]:
         """The job cost rows posting writes, after checking the record may post."""
-        raise NotImplementedError
 
     def refresh(self, row: Row) -> None:
         self.totals(row, self.b.children(self.lines_table, row.id))

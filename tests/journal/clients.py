@@ -6,6 +6,8 @@ and counts what the books hold, all through the room's own wire.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import uuid
 from typing import Any
 
@@ -16,7 +18,7 @@ SENDER = ("erpsim", "erpsim")
 ACU_BASE = "/acumatica/entity/Default/24.200.001"
 
 
-class ErpClient:
+class ErpClient(ABC):
     erp: str
 
     def __init__(self, url: str) -> None:
@@ -25,17 +27,21 @@ class ErpClient:
     def close(self) -> None:
         self.http.close()
 
+    @abstractmethod
     def login(self) -> httpx.Response:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def write(self, key: str) -> httpx.Response:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def read(self, key: str) -> httpx.Response:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def exists(self, key: str) -> bool:
-        raise NotImplementedError
+        ...
 
     # What the journal names the write as.
     write_operation: tuple[str, str]
